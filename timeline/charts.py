@@ -1,0 +1,521 @@
+"""Charts: the timeline as Plotly figures, each with a plain table of its data.
+
+Figures are built with plotly's graph objects and shipped as JSON; the page's external script draws
+them with the self-hosted plotly.js. The table is the accessible form of every chart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from timeline.model import Episode, Event, Figure, Timeline
+
+Cell = tuple[str, str | None]  # text, and a link relative to the site root (or None)
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str
+    title: str
+    summary: str  # one or two sentences saying what the chart shows, for every reader
+    figure: dict[str, Any]  # Plotly figure: {"data": [...], "layout": {...}}
+    table: ChartTable
+    height: int = 420
+
+
+STATUS_COLOURS = {  # Okabe-Ito, distinguishable with common colour-vision deficiencies
+    "claimed": "#E69F00",
+    "unverified": "#56B4E9",
+    "disputed": "#CC79A7",
+    "denied": "#D55E00",
+    "confirmed": "#009E73",
+}
+TRACK_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442", "#000000", "#999999")
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+
+
+def _event_link(event: Event) -> str:
+    return f"events/{event.id}/"
+
+
+def _layout(**extra: Any) -> dict[str, Any]:
+    """Settings shared by every chart: transparent, system font, room for labels."""
+    layout: dict[str, Any] = {
+        "font": {"family": _FONT, "size": 13},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+        "hovermode": "closest",
+        "showlegend": True,
+        "legend": {"orientation": "h", "y": -0.2},
+    }
+    layout.update(extra)
+    return layout
+
+
+def _figure(traces: list[Any], layout: dict[str, Any]) -> dict[str, Any]:
+    """A plotly figure as plain JSON-ready data."""
+    import plotly.graph_objects as go  # imported here: only building the site pays for plotly
+
+    return _plain_figure(go.Figure(data=traces, layout=go.Layout(**layout)))
+
+
+def _plain_figure(figure: Any) -> dict[str, Any]:
+    """Figure to JSON-ready data, without plotly's bulky default template (plotly.js has its own defaults)."""
+    data = figure.to_plotly_json()
+    data["layout"].pop("template", None)
+    return json.loads(json.dumps(data, default=_json_default))
+
+
+def _track(event: Event) -> str:
+    return event.track.label if event.track else "(untagged)"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def _hover(event: Event) -> str:
+    return f"{event.date.human()}<br>{_escape(event.title)}"
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a little HTML in hover text; content is shown as text."""
+    return html.escape(text, quote=False)
+
+
+def _stack_offsets(events: tuple[Event, ...], key: Any) -> dict[str, int]:
+    """Position of each event among events sharing the same key (e.g. day and track)."""
+    seen: dict[Any, int] = defaultdict(int)
+    offsets = {}
+    for event in events:
+        k = key(event)
+        offsets[event.id] = seen[k]
+        seen[k] += 1
+    return offsets
+
+
+def overview_chart(timeline: Timeline) -> Chart | None:
+    """Events of every episode on a date axis by track, one panel per episode; click opens the event."""
+    from plotly.subplots import make_subplots
+
+    episodes = [e for e in timeline.episodes if timeline.by_episode.get(e.id)]
+    if not episodes:
+        return None
+    tracks = sorted({_track(e) for e in timeline.events if e.episode})
+    track_index = {label: i for i, label in enumerate(tracks)}
+    figure = make_subplots(rows=len(episodes), cols=1, subplot_titles=[e.title for e in episodes], vertical_spacing=0.12)
+    import plotly.graph_objects as go
+
+    shown: set[str] = set()
+    rows: list[tuple[Cell, ...]] = []
+    for row, episode in enumerate(episodes, start=1):
+        events = timeline.by_episode[episode.id]
+        offsets = _stack_offsets(events, lambda e: (e.date.midpoint, _track(e)))
+        for status in ["none", *STATUS_COLOURS]:
+            group = [e for e in events if (_main_status(e) or "none") == status]
+            if not group:
+                continue
+            name = "no claim" if status == "none" else status
+            figure.add_trace(
+                go.Scatter(
+                    x=[e.date.midpoint.isoformat() for e in group],
+                    y=[track_index[_track(e)] + 0.18 * offsets[e.id] for e in group],
+                    mode="markers",
+                    name=name,
+                    legendgroup=name,
+                    showlegend=name not in shown,
+                    marker={
+                        "size": [8 + 5 * e.importance for e in group],
+                        "color": STATUS_COLOURS.get(status, "#777777"),
+                        "symbol": _STATUS_SYMBOLS.get(status, "circle"),
+                        "line": {"width": 1, "color": "#333333"},
+                    },
+                    customdata=[_event_link(e) for e in group],
+                    hovertext=[_hover(e) for e in group],
+                    hoverinfo="text",
+                ),
+                row=row,
+                col=1,
+            )
+            shown.add(name)
+        figure.update_xaxes(
+            range=[
+                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
+                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
+            ],
+            type="date",
+            row=row,
+            col=1,
+        )
+        figure.update_yaxes(
+            tickvals=list(range(len(tracks))),
+            ticktext=tracks,
+            range=[-0.6, len(tracks) - 0.2],
+            automargin=True,
+            row=row,
+            col=1,
+        )
+        rows.extend(
+            (
+                (e.date.human(), None),
+                (e.title, _event_link(e)),
+                (episode.title, f"episodes/{episode.id}/"),
+                (_track(e), None),
+                (_main_status(e) or "no claim", None),
+            )
+            for e in events
+        )
+    height = 120 + 90 * len(episodes) * max(2, len(tracks)) // 2
+    figure.update_layout(**_layout(height=height))
+    count = sum(len(timeline.by_episode[e.id]) for e in episodes)
+    return Chart(
+        id="overview",
+        title="Overview: every event of both episodes",
+        summary=(
+            f"{count} events in {len(episodes)} episodes, one panel per episode, placed by date and by main tag. "
+            "Marker shape and colour give the status of the event's main claim; larger markers are more important events. "
+            "Select a marker to open its event."
+        ),
+        figure=_plain_figure(figure),
+        table=ChartTable("events by date", ("Date", "Event", "Episode", "Track", "Main claim status"), tuple(rows)),
+        height=height,
+    )
+
+
+_STATUS_SYMBOLS = {
+    "none": "circle",
+    "claimed": "diamond",
+    "unverified": "square",
+    "disputed": "triangle-up",
+    "denied": "x",
+    "confirmed": "star",
+}
+
+
+def _main_status(event: Event) -> str | None:
+    """The status of the event's first claim, the one its title is about."""
+    return event.claims[0].status if event.claims else None
+
+
+def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
+    """An episode day by day: each event a marker stacked on its day, coloured by track."""
+    import plotly.graph_objects as go
+
+    events = timeline.by_episode.get(episode.id, ())
+    if not events:
+        return None
+    offsets = _stack_offsets(events, lambda e: e.date.midpoint)
+    traces = []
+    tracks = sorted({_track(e) for e in events})
+    for index, track in enumerate(tracks):
+        group = [e for e in events if _track(e) == track]
+        traces.append(
+            go.Scatter(
+                x=[e.date.midpoint.isoformat() for e in group],
+                y=[offsets[e.id] + 1 for e in group],
+                mode="markers",
+                name=track,
+                marker={
+                    "size": [10 + 5 * e.importance for e in group],
+                    "color": TRACK_COLOURS[index % len(TRACK_COLOURS)],
+                    "line": {"width": 1, "color": "#333333"},
+                },
+                customdata=[_event_link(e) for e in group],
+                hovertext=[_hover(e) for e in group],
+                hoverinfo="text",
+            )
+        )
+    per_day: dict[dt.date, int] = defaultdict(int)
+    for event in events:
+        per_day[event.date.midpoint] += 1
+    layout = _layout(
+        xaxis={
+            "type": "date",
+            "title": {"text": "day"},
+            "dtick": 86400000,
+            "tickformat": "%-d %b",
+            "range": [
+                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
+                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
+            ],
+        },
+        yaxis={
+            "title": {"text": "events that day"},
+            "rangemode": "tozero",
+            "dtick": 1,
+            "range": [0, max(per_day.values()) + 1],
+        },
+        height=420,
+    )
+    rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
+    return Chart(
+        id=f"episode-{episode.id}",
+        title=f"{episode.title}, day by day",
+        summary=(
+            f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; each marker is one event "
+            "on its day, coloured by its main tag. Select a marker to open its event."
+        ),
+        figure=_figure(traces, layout),
+        table=ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows),
+    )
+
+
+def claims_chart(timeline: Timeline) -> Chart | None:
+    """Claims counted by the side of who made them and by their status."""
+    import plotly.graph_objects as go
+
+    from timeline.render import side_label
+    from timeline.schema import SIDES
+
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for event in timeline.events:
+        for claim in event.claims:
+            counts[(claim.by.side, claim.status)] += 1
+    if not counts:
+        return None
+    sides = [s for s in SIDES if any(k[0] == s for k in counts)]
+    traces = [
+        go.Bar(
+            x=[side_label(s) for s in sides],
+            y=[counts.get((s, status), 0) for s in sides],
+            name=status,
+            marker={"color": colour},
+            hovertemplate=f"%{{x}}: %{{y}} {status}<extra></extra>",
+        )
+        for status, colour in STATUS_COLOURS.items()
+        if any(k[1] == status for k in counts)
+    ]
+    rows = tuple(
+        ((side_label(s), None), (status, None), (str(counts[(s, status)]), None))
+        for s in sides
+        for status in STATUS_COLOURS
+        if counts.get((s, status))
+    )
+    total = sum(counts.values())
+    return Chart(
+        id="claims",
+        title="Claims by side and status",
+        summary=f"{total} claims, grouped by the side of the actor who made them and stacked by how each claim stands.",
+        figure=_figure(traces, _layout(barmode="stack", yaxis={"title": {"text": "claims"}, "dtick": 1}, height=380)),
+        table=ChartTable("claims by side and status", ("Side", "Status", "Claims"), rows),
+        height=380,
+    )
+
+
+def sources_per_event_chart(timeline: Timeline) -> Chart | None:
+    """For each event: how many sources, and how many independent ones."""
+    import plotly.graph_objects as go
+
+    events = timeline.events
+    if not events:
+        return None
+    labels = [f"{e.date.start} {_shorten(e.title, 48)}" for e in events]
+    links = [_event_link(e) for e in events]
+    traces = [
+        go.Bar(
+            y=labels,
+            x=[len(e.sources) for e in events],
+            orientation="h",
+            name="sources",
+            marker={"color": "#56B4E9"},
+            customdata=links,
+            hovertemplate="%{y}: %{x} sources<extra></extra>",
+        ),
+        go.Bar(
+            y=labels,
+            x=[e.independent_sources for e in events],
+            orientation="h",
+            name="independent",
+            marker={"color": "#0072B2"},
+            customdata=links,
+            hovertemplate="%{y}: %{x} independent<extra></extra>",
+        ),
+    ]
+    height = 120 + 26 * len(events)
+    layout = _layout(
+        barmode="group",
+        height=height,
+        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
+        xaxis={"title": {"text": "sources"}, "dtick": 1},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"},
+    )
+    rows = tuple(((e.title, _event_link(e)), (str(len(e.sources)), None), (str(e.independent_sources), None)) for e in events)
+    return Chart(
+        id="sources-per-event",
+        title="Sources per event",
+        summary=(
+            "How many sources each event cites, and how many of them are independent once copies of the same "
+            "report are counted once. Select a bar to open its event."
+        ),
+        figure=_figure(traces, layout),
+        table=ChartTable("sources per event", ("Event", "Sources", "Independent"), rows),
+        height=height,
+    )
+
+
+def publishers_chart(timeline: Timeline) -> Chart | None:
+    """For each publisher: how many events cite it, split into original reporting and republished copies."""
+    import plotly.graph_objects as go
+
+    per: dict[str, dict[str, int]] = defaultdict(lambda: {"original": 0, "republished": 0})
+    for source in timeline.sources.values():
+        kind = "republished" if source.republishes else "original"
+        per[source.publisher][kind] += len(timeline.by_source.get(source.id, ()))
+    if not per:
+        return None
+    publishers = sorted(per, key=lambda p: (-sum(per[p].values()), p))
+    traces = [
+        go.Bar(
+            y=publishers,
+            x=[per[p][kind] for p in publishers],
+            orientation="h",
+            name=f"{kind} reporting",
+            marker={"color": colour},
+            hovertemplate=f"%{{y}}: cited by %{{x}} events ({kind})<extra></extra>",
+        )
+        for kind, colour in (("original", "#0072B2"), ("republished", "#E69F00"))
+    ]
+    height = 140 + 40 * len(publishers)
+    layout = _layout(
+        barmode="stack",
+        height=height,
+        yaxis={"autorange": "reversed", "automargin": True},
+        xaxis={"title": {"text": "events citing"}, "dtick": 1},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"},
+    )
+    rows = tuple(((p, None), (str(per[p]["original"]), None), (str(per[p]["republished"]), None)) for p in publishers)
+    return Chart(
+        id="publishers",
+        title="Citations by publisher and independence",
+        summary=(
+            "How many events cite each publisher, split into original reporting "
+            "and copies that republish another source's report."
+        ),
+        figure=_figure(traces, layout),
+        table=ChartTable("events citing each publisher", ("Publisher", "Original reporting", "Republished copies"), rows),
+        height=height,
+    )
+
+
+def figures_chart(timeline: Timeline) -> Chart | None:
+    """Numbers that sources report differently, side by side."""
+    import plotly.graph_objects as go
+
+    by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
+    for event in timeline.events:
+        for figure in event.figures:
+            by_label[figure.label].append((event, figure))
+    differing = {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
+    if not differing:
+        return None
+    traces = []
+    rows = []
+    for label, items in differing.items():
+        traces.append(
+            go.Bar(
+                x=[f"{f.source.publisher}" for _, f in items],
+                y=[f.value for _, f in items],
+                name=label,
+                text=[f.display for _, f in items],
+                textposition="outside",
+                customdata=[_event_link(e) for e, _ in items],
+                hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
+            )
+        )
+        rows.extend(
+            (
+                (label, None),
+                (f.display, None),
+                (f.source.publisher, "sources/#" + f.source.id),
+                (e.title, _event_link(e)),
+            )
+            for e, f in items
+        )
+    return Chart(
+        id="figures",
+        title="Figures the sources report differently",
+        summary=f"{len(differing)} figure(s) on which the sources disagree, each value beside the publisher that reported it.",
+        figure=_figure(
+            traces,
+            _layout(barmode="group", height=360, yaxis={"title": {"text": "value as reported"}, "rangemode": "tozero"}),
+        ),
+        table=ChartTable("figures reported differently", ("Figure", "Value", "Reported by", "Event"), tuple(rows)),
+        height=360,
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def build_charts(timeline: Timeline) -> dict[str, Chart]:
+    """Every chart of the site, in the order the charts page shows them."""
+    charts = [overview_chart(timeline)]
+    charts += [episode_chart(timeline, episode) for episode in timeline.episodes]
+    charts += [
+        claims_chart(timeline),
+        sources_per_event_chart(timeline),
+        publishers_chart(timeline),
+        figures_chart(timeline),
+    ]
+    return {chart.id: chart for chart in charts if chart is not None}
+
+
+_PLOTLY_RULES = re.compile(r"""\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*:\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*([,}])""")
+
+
+def _js_string(literal: str) -> str:
+    return re.sub(r"\\(.)", r"\1", literal[1:-1])
+
+
+def plotly_stylesheet(script: str) -> str:
+    """plotly.js's own CSS, taken from the bundle, so the page can link it instead of plotly injecting <style>.
+
+    plotly.js skips injecting styles when the page has a stylesheet with id `plotly.js-style-global`
+    and class `no-inline-styles`, which a Content-Security-Policy without 'unsafe-inline' needs.
+    """
+    start = script.find('"X,X div"')
+    if start < 0:
+        raise RuntimeError("plotly.js bundle without its style rules: cannot build plotly.css")
+    position = script.rfind("{", 0, start) + 1
+    rules = []
+    while True:
+        match = _PLOTLY_RULES.match(script, position)
+        if not match:
+            break
+        selector = _js_string(match.group(1)).replace("X", ".js-plotly-plot .plotly").replace("Y", ".plotly-notifier")
+        if selector.startswith(","):
+            selector = " " + selector
+        rules.append(f"{selector}{{{_js_string(match.group(2))}}}")
+        position = match.end()
+        if match.group(3) == "}":
+            break
+    return "\n".join(rules) + "\n"
+
+
+@lru_cache(maxsize=1)
+def plotly_assets() -> dict[str, bytes]:
+    """plotly.js from the installed plotly package, and its stylesheet."""
+    from importlib.resources import files
+
+    script = files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
+    return {"plotly.min.js": script, "plotly.css": plotly_stylesheet(script.decode("utf-8")).encode("utf-8")}

@@ -1,0 +1,72 @@
+"""Command line: `timeline build|check`; exit 0 when all is well, 1 for content errors, 2 for usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from timeline import __version__
+from timeline.build import build_site, load_timeline
+from timeline.diagnostics import Diagnostics, format_diagnostics
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="timeline", description="Build a sourced event timeline as a static website.")
+    parser.add_argument("--version", action="version", version=f"timeline {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="command")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+        sub.add_argument("--format", choices=("text", "github", "json"), default="text", help="how to print problems")
+
+    build = commands.add_parser("build", help="check the content and build the site (the default)")
+    common(build)
+    build.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
+    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    check = commands.add_parser("check", help="check the content without writing anything")
+    common(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    return parser
+
+
+def _report(diagnostics: Diagnostics, style: str, strict: bool = False) -> int:
+    items = list(diagnostics)
+    if items:
+        text = format_diagnostics(items, style)
+        print(text, file=sys.stdout if style in ("github", "json") else sys.stderr)
+    elif style == "json":
+        print("[]")
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    failed = errors or (strict and warnings)
+    if style == "text" and (errors or warnings):
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv) or ["build"])
+    diagnostics = Diagnostics()
+    if args.command == "check":
+        load_timeline(args.content, diagnostics)
+        return _report(diagnostics, args.format, args.strict)
+    started = time.perf_counter()
+    report = build_site(args.content, args.templates, args.out, diagnostics)
+    status = _report(diagnostics, args.format)
+    if report is None:
+        if args.format == "text":
+            print(f"build failed: {args.out}/ was left as it was", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.format == "text":
+        seconds = time.perf_counter() - started
+        print(f"built {report.pages} pages, {report.files} files ({report.bytes / 1e6:.1f} MB) in {args.out}/ in {seconds:.2f} s")
+    return status
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Find and read every content file, converting each with its schema.
+
+The result is plain data plus the position of every field; nothing here looks across files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from timeline.diagnostics import Diagnostics
+from timeline.fields import INVALID, Context, Reference
+from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
+from timeline.yamlsource import Node, decode_utf8, load_yaml_file, parse_yaml
+
+EVENT_STEM = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass
+class PageSource:
+    """A Markdown page: front matter and body, with the line the body starts on."""
+
+    name: str
+    path: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+
+
+@dataclass
+class RawContent:
+    """Everything read from content/, keyed by id, before cross-file checks."""
+
+    root: Path
+    site: dict[str, Any] = field(default_factory=dict)
+    registries: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pages: dict[str, PageSource] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)  # "events/<id>" or "actors" -> display path
+    marks: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # display path -> field -> position
+    references: list[Reference] = field(default_factory=list)
+
+    def position(self, path: str, where: str) -> tuple[int, int]:
+        """Line and column of a field, falling back to its nearest recorded parent."""
+        marks = self.marks.get(path, {})
+        while where:
+            if where in marks:
+                return marks[where]
+            where = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", where) if re.search(r"[.\[]", where) else ""
+        return marks.get("", (1, 1))
+
+
+def display_path(file: Path, root: Path) -> str:
+    """How a file is named in messages: relative to the working directory when possible."""
+    try:
+        return str(file.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(file)
+
+
+def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+    if node is None:
+        return INVALID
+    ctx = Context(path, diagnostics)
+    value = schema.convert(node, "", ctx)
+    ctx.marks.setdefault("", (node.line, node.column))
+    raw.marks[path] = ctx.marks
+    raw.references.extend(ctx.references)
+    return value
+
+
+def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
+    """Read site.yaml, the registries, every event and every page under `root`."""
+    raw = RawContent(root)
+    if not root.is_dir():
+        diagnostics.error(str(root), 1, 1, "the content folder does not exist", "run from the project's root, or pass --content")
+        return raw
+    _load_site(raw, diagnostics)
+    for name, registry in REGISTRIES.items():
+        file = root / f"{name}.yaml"
+        path = display_path(file, root)
+        raw.paths[name] = path
+        if not file.is_file():
+            diagnostics.error(path, 1, 1, f"{name}.yaml is missing", f"create {path}; it maps ids to entries")
+            raw.registries[name] = {}
+            continue
+        value = _convert(load_yaml_file(file, path, diagnostics), registry, path, raw, diagnostics)
+        raw.registries[name] = value if value is not INVALID else {}
+    _load_events(raw, diagnostics)
+    _load_pages(raw, diagnostics)
+    return raw
+
+
+def _load_site(raw: RawContent, diagnostics: Diagnostics) -> None:
+    file = raw.root / "site.yaml"
+    path = display_path(file, raw.root)
+    raw.paths["site"] = path
+    if not file.is_file():
+        diagnostics.error(path, 1, 1, "site.yaml is missing", "create it with title, description, base_url, language, timezone")
+        return
+    value = _convert(load_yaml_file(file, path, diagnostics), SITE, path, raw, diagnostics)
+    raw.site = value if value is not INVALID else {}
+
+
+def event_files(root: Path) -> list[Path]:
+    """Every file under content/events, in a stable order."""
+    folder = root / "events"
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+
+
+def _load_events(raw: RawContent, diagnostics: Diagnostics) -> None:
+    for file in event_files(raw.root):
+        path = display_path(file, raw.root)
+        relative = file.relative_to(raw.root / "events")
+        if file.suffix != ".yaml":
+            hint = f"rename it to {file.stem}.yaml" if file.suffix == ".yml" else "event files are YAML files ending in .yaml"
+            diagnostics.error(path, 1, 1, "this file in content/events is not a .yaml file", hint)
+            continue
+        if len(relative.parts) != 2 or not re.fullmatch(r"\d{4}", relative.parts[0]):
+            diagnostics.error(path, 1, 1, "event files go in a folder named after their year", "move it to content/events/YYYY/")
+            continue
+        event_id = file.stem
+        if not EVENT_STEM.match(event_id):
+            diagnostics.error(
+                path,
+                1,
+                1,
+                f"the file name '{file.name}' is not of the form YYYY-MM-DD-slug.yaml",
+                "use the event's date then a few lowercase words joined by hyphens, e.g. 2022-07-03-lysychansk-falls.yaml",
+            )
+            continue
+        if event_id in raw.events or f"events/{event_id}" in raw.paths:
+            first = raw.paths[f"events/{event_id}"]
+            diagnostics.error(path, 1, 1, f"the event id '{event_id}' is also used by {first}", "rename one of the two files")
+            continue
+        raw.paths[f"events/{event_id}"] = path
+        value = _convert(load_yaml_file(file, path, diagnostics), EVENT, path, raw, diagnostics)
+        if value is INVALID:
+            continue
+        _check_event_name(event_id, relative.parts[0], value, path, raw, diagnostics)
+        raw.events[event_id] = value
+
+
+def _check_event_name(
+    event_id: str, folder: str, event: dict[str, Any], path: str, raw: RawContent, diagnostics: Diagnostics
+) -> None:
+    date = event.get("date")
+    if date is None:
+        return
+    line, column = raw.position(path, "date")
+    if int(folder) != date.start.year:
+        diagnostics.error(
+            path,
+            line,
+            column,
+            f"the date is in {date.start.year} but the file is in events/{folder}/",
+            f"move the file to content/events/{date.start.year}/",
+            "date",
+        )
+    prefix = EVENT_STEM.match(event_id).group(1)  # type: ignore[union-attr]
+    expected = str(date.start).rstrip("~?%")
+    if prefix != expected:
+        diagnostics.error(
+            path,
+            line,
+            column,
+            f"the file name starts with {prefix} but the date is {date}",
+            f"rename the file to {expected}-{event_id[len(prefix) + 1 :]}.yaml, or correct the date",
+            "date",
+        )
+
+
+def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
+    folder = raw.root / "pages"
+    for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        path = display_path(file, raw.root)
+        text = decode_utf8(file.read_bytes(), path, diagnostics)
+        if text is None:
+            continue
+        match = _FRONT_MATTER.match(text)
+        if not match:
+            diagnostics.error(path, 1, 1, "the page has no front matter", "start it with ---, a `title:` line, then ---")
+            continue
+        front = "\n" + (match.group(1) or "")  # a blank first line keeps line numbers true to the file
+        meta = _convert(parse_yaml(front, path, diagnostics), PAGE, path, raw, diagnostics)
+        if meta is INVALID:
+            continue
+        body_line = text[: match.end()].count("\n") + 1
+        raw.pages[file.stem] = PageSource(file.stem, path, meta, text[match.end() :], body_line)

@@ -1,0 +1,98 @@
+"""Problems found in content, with the position they were found at, and the ways to print them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem: where it is, what is wrong and, where it helps, how to fix it."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+    severity: str = "error"  # "error" or "warning"
+    field: str = ""  # dotted path of the offending field, e.g. claims[1].sources[0].quote
+
+    def format_text(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, so a pull request shows the problem on its line."""
+        title = f"{self.field}: {self.severity}" if self.field else self.severity
+        body = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        kind = "error" if self.severity == "error" else "warning"
+        return (
+            f"::{kind} file={_escape_property(self.path)},line={self.line},col={self.column},"
+            f"title={_escape_property(title)}::{_escape_data(body)}"
+        )
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+@dataclass
+class Diagnostics:
+    """Collects every problem of a run, so that all of them are reported at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str | Path, line: int, column: int, message: str, hint: str = "", fld: str = "") -> None:
+        self.items.append(Diagnostic(str(path), line, column, message, hint, "error", fld))
+
+    def warning(self, path: str | Path, line: int, column: int, message: str, hint: str = "", fld: str = "") -> None:
+        self.items.append(Diagnostic(str(path), line, column, message, hint, "warning", fld))
+
+    def extend(self, others: Iterable[Diagnostic]) -> None:
+        self.items.extend(others)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(sorted(set(self.items), key=_sort_key))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.path, d.line, d.column, d.message)
+
+
+def format_diagnostics(diagnostics: Iterable[Diagnostic], style: str) -> str:
+    """Render diagnostics as `text`, `github` or `json`."""
+    items = list(diagnostics)
+    if style == "json":
+        return json.dumps([asdict(d) for d in items], indent=2, ensure_ascii=False)
+    if style == "github":
+        return "\n".join(d.format_github() for d in items)
+    return "\n".join(d.format_text() for d in items)
+
+
+class ContentError(Exception):
+    """Raised when content has errors; carries all of them."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        super().__init__(f"{len(diagnostics.errors)} error(s) in content")
+        self.diagnostics = diagnostics

@@ -1,0 +1,128 @@
+"""Machine-readable outputs: the Atom feed, the sitemap and the full data export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import xml.etree.ElementTree as ET
+from dataclasses import asdict, fields, is_dataclass
+from typing import Any
+
+from timeline.edtf import EdtfDate
+from timeline.markdown import plain_text
+from timeline.model import Actor, Claim, Event, Figure, Source, Timeline
+from timeline.render import dump_json
+
+ATOM = "http://www.w3.org/2005/Atom"
+SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+EXPORT_VERSION = 1
+
+
+def build_time(timeline: Timeline) -> str:
+    """The feed's `updated`: SOURCE_DATE_EPOCH when set, else the newest date in the content."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    newest = max([e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()])
+    return f"{newest.isoformat()}T00:00:00Z"
+
+
+def _xml(root: ET.Element) -> str:
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_feed(timeline: Timeline) -> str:
+    """Every event as an Atom entry, newest first."""
+    site = timeline.site
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": site.language})
+    _sub(feed, f"{{{ATOM}}}title", site.title)
+    _sub(feed, f"{{{ATOM}}}subtitle", site.description)
+    _sub(feed, f"{{{ATOM}}}id", site.base_url)
+    _sub(feed, f"{{{ATOM}}}updated", build_time(timeline))
+    _sub(feed, f"{{{ATOM}}}link", href=site.base_url + "feed.xml", rel="self", type="application/atom+xml")
+    _sub(feed, f"{{{ATOM}}}link", href=site.base_url, rel="alternate", type="text/html")
+    author = _sub(feed, f"{{{ATOM}}}author")
+    _sub(author, f"{{{ATOM}}}name", site.title)
+    for event in sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True):
+        url = f"{site.base_url}events/{event.id}/"
+        entry = _sub(feed, f"{{{ATOM}}}entry")
+        _sub(entry, f"{{{ATOM}}}title", event.title)
+        _sub(entry, f"{{{ATOM}}}id", url)
+        _sub(entry, f"{{{ATOM}}}link", href=url, rel="alternate", type="text/html")
+        _sub(entry, f"{{{ATOM}}}updated", f"{event.date.iso()}T00:00:00Z")
+        _sub(entry, f"{{{ATOM}}}summary", f"{event.date.human()}: {plain_text(event.summary)}")
+        for tag in event.tags:
+            _sub(entry, f"{{{ATOM}}}category", term=tag.id, label=tag.label)
+    return _xml(feed)
+
+
+def sitemap(base_url: str, paths: list[str]) -> str:
+    ET.register_namespace("", SITEMAP)
+    urlset = ET.Element(f"{{{SITEMAP}}}urlset")
+    for path in paths:
+        url = _sub(urlset, f"{{{SITEMAP}}}url")
+        _sub(url, f"{{{SITEMAP}}}loc", base_url + path)
+    return _xml(urlset)
+
+
+def _plain(value: Any) -> Any:
+    """Model objects as JSON values; linked records become their ids."""
+    if isinstance(value, EdtfDate):
+        return str(value)
+    if isinstance(value, (Actor, Source)):
+        return value.id
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value) if getattr(value, f.name) not in ("", (), None)}
+    return value
+
+
+def _event_record(event: Event, timeline: Timeline) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "url": f"{timeline.site.base_url}events/{event.id}/",
+        "date": str(event.date),
+        "date_first_day": event.date.first_day.isoformat(),
+        "date_last_day": event.date.last_day.isoformat(),
+        "date_note": event.date_note or None,
+        "title": event.title,
+        "summary": event.summary,
+        "episode": event.episode.id if event.episode else None,
+        "tags": [t.id for t in event.tags],
+        "places": [p.id for p in event.places],
+        "actors": [a.id for a in event.actors],
+        "importance": event.importance,
+        "claims": [_plain(c) for c in event.claims],
+        "figures": [_plain(f) for f in event.figures],
+        "sources": [s.id for s in event.sources],
+        "independent_sources": event.independent_sources,
+        "related": list(event.related_ids),
+    }
+
+
+def events_json(timeline: Timeline) -> str:
+    """Everything on the site as one JSON document, for reuse."""
+    data = {
+        "version": EXPORT_VERSION,
+        "site": asdict(timeline.site),
+        "episodes": {e.id: _plain(e) for e in timeline.episodes},
+        "actors": {k: _plain(v) for k, v in timeline.actors.items()},
+        "places": {k: _plain(v) for k, v in timeline.places.items()},
+        "sources": {k: _plain(v) for k, v in timeline.sources.items()},
+        "tags": {k: _plain(v) for k, v in timeline.tags.items()},
+        "events": [_event_record(e, timeline) for e in timeline.events],
+    }
+    return dump_json(data, indent=1) + "\n"
+
+
+__all__ = ["Claim", "Figure", "atom_feed", "events_json", "sitemap"]

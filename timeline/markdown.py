@@ -1,0 +1,124 @@
+"""The one Markdown renderer, and the checks content Markdown must pass.
+
+CommonMark without raw HTML. Links may point to web addresses or to pages of the site
+(`/events/<id>/`); site links are written relative to the page that shows them, so the site works
+under any base path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+
+_SAFE_HREF = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
+SITE_LINK = re.compile(r"^/(events|episodes|actors|places|tags)/([a-z0-9-]+)/(#[\w-]*)?$")
+
+
+@dataclass(frozen=True)
+class MarkdownProblem:
+    line: int  # 0-based line within the text
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    line: int
+    kind: str  # events, episodes, actors, places, tags
+    target: str
+
+
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.disable("image")
+    return md
+
+
+_RENDERER = _renderer()
+_INSPECTOR = MarkdownIt("commonmark", {"html": True})
+
+
+@lru_cache(maxsize=4096)
+def render_markdown(text: str, root: str = "") -> Markup:
+    """Markdown to HTML; site links are prefixed with `root`, the relative path to the site's root."""
+    tokens = _RENDERER.parse(text)
+    for token in _walk(tokens):
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            if href.startswith("/") and not href.startswith("//"):
+                token.attrSet("href", root + href[1:])
+            elif href.startswith(("http://", "https://")):
+                token.attrSet("rel", "external noopener")
+    return Markup(_RENDERER.renderer.render(tokens, _RENDERER.options, {}))
+
+
+def render_inline(text: str, root: str = "") -> Markup:
+    """Markdown of one paragraph without the <p> around it."""
+    html = str(render_markdown(text, root)).strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return Markup(html)
+
+
+def plain_text(text: str) -> str:
+    """Markdown reduced to its words, for descriptions and feeds."""
+    words = [t.content for t in _walk(_RENDERER.parse(text)) if t.type in ("text", "code_inline")]
+    return re.sub(r"\s+", " ", " ".join(words)).strip()
+
+
+def _walk(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for token in tokens:
+        out.append(token)
+        if token.children:
+            out.extend(_walk(token.children))
+    return out
+
+
+def inspect_markdown(text: str) -> tuple[list[MarkdownProblem], list[SiteLink]]:
+    """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used."""
+    problems: list[MarkdownProblem] = []
+    links: list[SiteLink] = []
+    line = 0
+    for token in _INSPECTOR.parse(text):
+        if token.map:
+            line = token.map[0]
+        if token.type == "html_block":
+            problems.append(
+                MarkdownProblem(line, "raw HTML is not allowed", "use Markdown: **bold**, _italic_, [text](https://…)")
+            )
+        for child in token.children or []:
+            if child.type == "html_inline":
+                problems.append(
+                    MarkdownProblem(line, f"raw HTML is not allowed: {child.content}", "use Markdown instead of HTML tags")
+                )
+            elif child.type == "image":
+                problems.append(MarkdownProblem(line, "images are not supported in content", "link to the image instead"))
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                if not _SAFE_HREF.match(href) or href.startswith("//"):
+                    problems.append(
+                        MarkdownProblem(
+                            line,
+                            f"the link '{href[:60]}' is not allowed",
+                            "link to https:// addresses or to site pages such as /events/<id>/",
+                        )
+                    )
+                elif href.startswith("/"):
+                    match = SITE_LINK.match(href)
+                    if match:
+                        links.append(SiteLink(line, match.group(1), match.group(2)))
+                    elif href not in ("/", "/sources/", "/charts/", "/about/", "/methodology/", "/compare/"):
+                        problems.append(
+                            MarkdownProblem(line, f"'{href}' is not a page of the site", "site links look like /events/<id>/")
+                        )
+    # markdown-it drops links whose scheme it considers unsafe; find them in the source too
+    for number, source_line in enumerate(text.splitlines()):
+        for match in re.finditer(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s]*)", source_line, re.IGNORECASE):
+            problems.append(MarkdownProblem(number, f"the link '{match.group(1)[:60]}' is not allowed", "use https:// links"))
+    return problems, links

@@ -1,0 +1,309 @@
+"""The content as immutable, cross-linked objects: what every later stage reads."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from timeline.edtf import EdtfDate
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    description: str
+    base_url: str
+    language: str
+    timezone: str
+    comparison_tag: str | None = None
+    comparison_title: str = ""
+    comparison_intro: str = ""
+
+
+@dataclass(frozen=True)
+class Episode:
+    id: str
+    title: str
+    start: EdtfDate
+    end: EdtfDate
+    summary: str
+    short_title: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.short_title or self.title
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name: str
+    kind: str
+    side: str
+    role: str = ""
+    alt_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    latitude: float
+    longitude: float
+    alt_names: tuple[str, ...] = ()
+    oblast: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str
+    published: EdtfDate
+    language: str
+    url: str = ""
+    author: str = ""
+    archive_url: str = ""
+    republishes: str = ""
+    note: str = ""
+    seed: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ClaimSource:
+    source: Source
+    quote: str = ""
+    reported_as: str = ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    by: Actor
+    said_on: EdtfDate
+    text: str
+    status: str
+    sources: tuple[ClaimSource, ...]
+    status_note: str = ""
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: float
+    source: Source
+    unit: str = ""
+    qualifier: str = ""
+    by: Actor | None = None
+    note: str = ""
+
+    @property
+    def display(self) -> str:
+        number = f"{self.value:,}" if isinstance(self.value, int) else f"{self.value:,.10g}"
+        return " ".join(part for part in (self.qualifier, number, self.unit) if part)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    date: EdtfDate
+    title: str
+    summary: str
+    sources: tuple[Source, ...]
+    episode: Episode | None = None
+    date_note: str = ""
+    tags: tuple[Tag, ...] = ()
+    places: tuple[Place, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    importance: int = 2
+    claims: tuple[Claim, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    related_ids: tuple[str, ...] = ()
+    independent_sources: int = 0
+
+    @property
+    def track(self) -> Tag | None:
+        """The event's main tag: its row in the overview chart."""
+        return self.tags[0] if self.tags else None
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        """Sides of the actors involved or claiming, in a stable order."""
+        return tuple(sorted({a.side for a in self.actors} | {c.by.side for c in self.claims}))
+
+    @property
+    def statuses(self) -> tuple[str, ...]:
+        return tuple(sorted({c.status for c in self.claims}))
+
+    @property
+    def all_actors(self) -> tuple[Actor, ...]:
+        seen = {a.id: a for a in self.actors}
+        for claim in self.claims:
+            seen.setdefault(claim.by.id, claim.by)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    title: str
+    body: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """All content, with the indexes pages need computed once."""
+
+    site: Site
+    episodes: tuple[Episode, ...]
+    actors: dict[str, Actor]
+    places: dict[str, Place]
+    sources: dict[str, Source]
+    tags: dict[str, Tag]
+    events: tuple[Event, ...]  # in date order
+    pages: dict[str, Page]
+    by_id: dict[str, Event] = field(default_factory=dict)
+    by_actor: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_place: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_tag: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_episode: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_source: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    republished_by: dict[str, tuple[Source, ...]] = field(default_factory=dict)
+
+    def related(self, event: Event) -> tuple[Event, ...]:
+        """Events the event names as related, and events that name it, in date order."""
+        ids = set(event.related_ids) | {e.id for e in self.events if event.id in e.related_ids}
+        return tuple(e for e in self.events if e.id in ids)
+
+    def original_of(self, source: Source) -> Source:
+        """Follow `republishes` to the source nothing further is copied from."""
+        while source.republishes:
+            source = self.sources[source.republishes]
+        return source
+
+    @property
+    def background(self) -> tuple[Event, ...]:
+        return tuple(e for e in self.events if e.episode is None)
+
+
+def _index(events: Iterable[Event], keys: Any) -> dict[str, tuple[Event, ...]]:
+    index: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        for key in keys(event):
+            index[key].append(event)
+    return {key: tuple(value) for key, value in sorted(index.items())}
+
+
+def _root(source_id: str, sources: dict[str, dict[str, Any]]) -> str:
+    while sources[source_id].get("republishes"):
+        source_id = sources[source_id]["republishes"]
+    return source_id
+
+
+def build_timeline(raw: Any) -> Timeline:
+    """Turn validated raw content (no errors left) into the model."""
+    reg = raw.registries
+    site_data = raw.site
+    comparison = site_data.get("comparison", {})
+    site = Site(
+        title=site_data["title"],
+        description=site_data["description"],
+        base_url=site_data["base_url"].rstrip("/") + "/",
+        language=site_data["language"],
+        timezone=site_data["timezone"],
+        comparison_tag=comparison.get("tag"),
+        comparison_title=comparison.get("title", ""),
+        comparison_intro=comparison.get("intro", ""),
+    )
+    episodes = {k: Episode(id=k, **v) for k, v in reg["episodes"].items()}
+    actors = {k: Actor(id=k, **{**v, "alt_names": tuple(v.get("alt_names", ()))}) for k, v in sorted(reg["actors"].items())}
+    places = {k: Place(id=k, **{**v, "alt_names": tuple(v.get("alt_names", ()))}) for k, v in sorted(reg["places"].items())}
+    sources = {k: Source(id=k, **v) for k, v in sorted(reg["sources"].items())}
+    tags = {k: Tag(id=k, **v) for k, v in sorted(reg["tags"].items())}
+    ordered_episodes = tuple(sorted(episodes.values(), key=lambda e: (e.start.sort_key, e.id)))
+
+    events = []
+    for event_id, data in raw.events.items():
+        episode = episodes.get(data.get("episode", "")) or _containing(data["date"], ordered_episodes)
+        claims = tuple(
+            Claim(
+                by=actors[c["by"]],
+                said_on=c.get("said_on", data["date"]),
+                text=c["text"],
+                status=c["status"],
+                status_note=c.get("status_note", ""),
+                sources=tuple(
+                    ClaimSource(sources[s["source"]], s.get("quote", ""), s.get("reported_as", "")) for s in c["sources"]
+                ),
+            )
+            for c in data.get("claims", [])
+        )
+        figures = tuple(
+            Figure(
+                label=f["label"],
+                value=f["value"],
+                source=sources[f["source"]],
+                unit=f.get("unit", ""),
+                qualifier=f.get("qualifier", ""),
+                by=actors.get(f.get("by", "")),
+                note=f.get("note", ""),
+            )
+            for f in data.get("figures", [])
+        )
+        events.append(
+            Event(
+                id=event_id,
+                date=data["date"],
+                title=data["title"],
+                summary=data["summary"],
+                sources=tuple(sources[s] for s in data["sources"]),
+                episode=episode,
+                date_note=data.get("date_note", ""),
+                tags=tuple(tags[t] for t in data.get("tags", [])),
+                places=tuple(places[p] for p in data.get("places", [])),
+                actors=tuple(actors[a] for a in data.get("actors", [])),
+                importance=data.get("importance", 2),
+                claims=claims,
+                figures=figures,
+                related_ids=tuple(data.get("related", [])),
+                independent_sources=len({_root(s, reg["sources"]) for s in data["sources"]}),
+            )
+        )
+    events.sort(key=lambda e: (e.date.sort_key, e.id))
+    ordered = tuple(events)
+    republished_by: dict[str, list[Source]] = defaultdict(list)
+    for source in sources.values():
+        if source.republishes:
+            republished_by[source.republishes].append(source)
+    return Timeline(
+        site=site,
+        episodes=ordered_episodes,
+        actors=actors,
+        places=places,
+        sources=sources,
+        tags=tags,
+        events=ordered,
+        pages={name: Page(name, p.meta["title"], p.body, p.meta.get("description", "")) for name, p in sorted(raw.pages.items())},
+        by_id={e.id: e for e in ordered},
+        by_actor=_index(ordered, lambda e: [a.id for a in e.all_actors]),
+        by_place=_index(ordered, lambda e: [p.id for p in e.places]),
+        by_tag=_index(ordered, lambda e: [t.id for t in e.tags]),
+        by_episode=_index(ordered, lambda e: [e.episode.id] if e.episode else []),
+        by_source=_index(ordered, lambda e: sorted({s.id for s in e.sources})),
+        republished_by={k: tuple(v) for k, v in sorted(republished_by.items())},
+    )
+
+
+def _containing(date: EdtfDate, episodes: tuple[Episode, ...]) -> Episode | None:
+    matches = [e for e in episodes if e.start.first_day <= date.first_day and date.last_day <= e.end.last_day]
+    return matches[0] if len(matches) == 1 else None

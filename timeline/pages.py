@@ -1,0 +1,124 @@
+"""Which pages the site has, where each lives and what each shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from timeline.model import Episode, Event, Timeline
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One HTML page: its URL path below the site root, template and context."""
+
+    path: str  # "" for the home page, "events/<id>/" for an event, "404.html" for the error page
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    in_sitemap: bool = True
+
+    @property
+    def output(self) -> str:
+        return self.path if self.path.endswith(".html") else self.path + "index.html"
+
+    @property
+    def root(self) -> str:
+        """Relative path from this page back to the site root."""
+        return "../" * self.path.count("/")
+
+
+@dataclass(frozen=True)
+class EpisodeSection:
+    """A section of the home page: an episode, or the background before and between episodes."""
+
+    id: str
+    title: str
+    events: tuple[Event, ...]
+    episode: Episode | None = None
+
+
+def home_sections(timeline: Timeline) -> list[EpisodeSection]:
+    """Background first, then each episode, each in date order."""
+    sections = []
+    if timeline.background:
+        sections.append(EpisodeSection("background", "Background", timeline.background))
+    for episode in timeline.episodes:
+        sections.append(EpisodeSection(episode.id, episode.title, timeline.by_episode.get(episode.id, ()), episode))
+    return sections
+
+
+def comparison_columns(timeline: Timeline) -> list[EpisodeSection]:
+    """For the comparison page: the events of the comparison tag, one column per episode."""
+    tagged = timeline.by_tag.get(timeline.site.comparison_tag or "", ())
+    return [
+        EpisodeSection(e.id, e.title, tuple(ev for ev in tagged if ev.episode == e), e)
+        for e in timeline.episodes
+        if any(ev.episode == e for ev in tagged)
+    ]
+
+
+def filter_options(timeline: Timeline) -> dict[str, list[tuple[str, str]]]:
+    """The values each home-page filter offers: (value, label), only values some event has."""
+    from timeline.schema import CLAIM_STATUSES, SIDES
+
+    events = timeline.events
+    used_sides = {side for e in events for side in e.sides}
+    used_status = {s for e in events for s in e.statuses}
+    return {
+        "tag": [(t.id, t.label) for t in timeline.tags.values() if t.id in timeline.by_tag],
+        "actor": sorted(((a.id, a.name) for a in timeline.actors.values() if a.id in timeline.by_actor), key=lambda x: x[1]),
+        "side": [(s, s.replace("-", " ").title()) for s in SIDES if s in used_sides],
+        "status": [(s, s) for s in CLAIM_STATUSES if s in used_status],
+    }
+
+
+def plan_pages(timeline: Timeline) -> list[PageSpec]:
+    """Every HTML page of the site, in a fixed order."""
+    site = timeline.site
+    pages = [
+        PageSpec(
+            "",
+            "index.html",
+            site.title,
+            {"sections": home_sections(timeline), "filters": filter_options(timeline)},
+            site.description,
+        ),
+    ]
+    for event in timeline.events:
+        pages.append(
+            PageSpec(f"events/{event.id}/", "event.html", event.title, {"event": event, "related": timeline.related(event)})
+        )
+    pages.append(PageSpec("episodes/", "episodes.html", "Episodes", {}, "The episodes the timeline covers."))
+    for episode in timeline.episodes:
+        events = timeline.by_episode.get(episode.id, ())
+        pages.append(PageSpec(f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode, "events": events}))
+    pages.append(PageSpec("actors/", "actors.html", "Actors", {}, "Everyone who acts or speaks in the timeline."))
+    for actor in timeline.actors.values():
+        events = timeline.by_actor.get(actor.id, ())
+        pages.append(PageSpec(f"actors/{actor.id}/", "actor.html", actor.name, {"actor": actor, "events": events}, actor.role))
+    pages.append(PageSpec("places/", "places.html", "Places", {}, "The places the timeline mentions."))
+    for place in timeline.places.values():
+        events = timeline.by_place.get(place.id, ())
+        pages.append(PageSpec(f"places/{place.id}/", "place.html", place.name, {"place": place, "events": events}))
+    pages.append(PageSpec("tags/", "tags.html", "Tags", {}, "The tags events are filed under."))
+    for tag in timeline.tags.values():
+        events = timeline.by_tag.get(tag.id, ())
+        pages.append(PageSpec(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag, "events": events}, tag.description))
+    pages.append(PageSpec("sources/", "sources.html", "Sources", {}, "Every article the timeline rests on, and what cites it."))
+    pages.append(PageSpec("charts/", "charts.html", "Charts", {}, "The timeline in charts, each with its data as a table."))
+    if site.comparison_tag:
+        pages.append(
+            PageSpec(
+                "compare/",
+                "compare.html",
+                site.comparison_title,
+                {"columns": comparison_columns(timeline)},
+                site.description,
+            )
+        )
+    for page in timeline.pages.values():
+        pages.append(PageSpec(f"{page.name}/", "page.html", page.title, {"page": page}, page.description))
+    pages.append(PageSpec("404.html", "404.html", "Page not found", {}, in_sitemap=False))
+    return pages

@@ -1,0 +1,161 @@
+"""Checks that look across files: references, episodes, sources, Markdown links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from timeline.content import RawContent
+from timeline.diagnostics import Diagnostics
+from timeline.fields import closest
+from timeline.markdown import inspect_markdown
+from timeline.schema import REFERENCE_KINDS
+
+_KIND_NAMES = {"events": "event", "episodes": "episode", "actors": "actor", "places": "place", "tags": "tag"}
+
+
+def known_ids(raw: RawContent, kind: str) -> set[str]:
+    if kind == "events":
+        return {key.split("/", 1)[1] for key in raw.paths if key.startswith("events/")}
+    return set(raw.registries.get(kind, {}))
+
+
+def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
+    """Report every cross-file problem; adds to `diagnostics`, never stops early."""
+    _check_references(raw, diagnostics)
+    _check_republishing(raw, diagnostics)
+    for event_id, event in raw.events.items():
+        _check_event(event_id, event, raw, diagnostics)
+    _check_all_markdown(raw, diagnostics)
+
+
+def _check_references(raw: RawContent, diagnostics: Diagnostics) -> None:
+    ids = {kind: known_ids(raw, registry) for kind, registry in REFERENCE_KINDS.items()}
+    for ref in raw.references:
+        if ref.value in ids[ref.kind]:
+            continue
+        guess = closest(ref.value, ids[ref.kind])
+        where = "content/events/" if ref.kind == "event" else f"content/{REFERENCE_KINDS[ref.kind]}.yaml"
+        hint = f"did you mean '{guess}'?" if guess else f"add '{ref.value}' to {where} first, or fix the id"
+        diagnostics.error(ref.path, ref.line, ref.column, f"unknown {ref.kind} '{ref.value}'", hint, ref.field)
+
+
+def _check_republishing(raw: RawContent, diagnostics: Diagnostics) -> None:
+    sources = raw.registries.get("sources", {})
+    path = raw.paths.get("sources", "content/sources.yaml")
+    for source_id in sorted(sources):
+        seen = [source_id]
+        current = sources[source_id].get("republishes")
+        while current in sources and current not in seen:
+            seen.append(current)
+            current = sources[current].get("republishes")
+        if current in seen:
+            line, column = raw.position(path, f"{source_id}.republishes")
+            chain = " -> ".join([*seen, current])
+            diagnostics.error(
+                path,
+                line,
+                column,
+                f"'republishes' goes round in a circle: {chain}",
+                "an original source has no `republishes`",
+                f"{source_id}.republishes",
+            )
+
+
+def _episode_containing(event: dict[str, Any], episodes: dict[str, dict[str, Any]]) -> list[str]:
+    date = event["date"]
+    return [
+        episode_id
+        for episode_id, episode in sorted(episodes.items())
+        if "start" in episode
+        and "end" in episode
+        and episode["start"].first_day <= date.first_day
+        and date.last_day <= episode["end"].last_day
+    ]
+
+
+def _check_event(event_id: str, event: dict[str, Any], raw: RawContent, diagnostics: Diagnostics) -> None:
+    path = raw.paths[f"events/{event_id}"]
+    listed = set(event.get("sources", []))
+    used = [
+        (f"claims[{i}].sources[{j}].source", ref["source"])
+        for i, claim in enumerate(event.get("claims", []))
+        for j, ref in enumerate(claim.get("sources", []))
+        if "source" in ref
+    ]
+    used += [(f"figures[{i}].source", fig["source"]) for i, fig in enumerate(event.get("figures", [])) if "source" in fig]
+    for where, source_id in used:
+        if source_id not in listed and source_id in raw.registries.get("sources", {}):
+            line, column = raw.position(path, where)
+            diagnostics.error(
+                path,
+                line,
+                column,
+                f"'{source_id}' is cited here but not listed in the event's `sources`",
+                f"add {source_id} to `sources:`",
+                where,
+            )
+    for index, related in enumerate(event.get("related", [])):
+        if related == event_id:
+            line, column = raw.position(path, f"related[{index}]")
+            diagnostics.error(
+                path, line, column, "the event lists itself as related", "remove it from `related`", f"related[{index}]"
+            )
+    if "date" not in event:
+        return
+    episodes = raw.registries.get("episodes", {})
+    containing = _episode_containing(event, episodes)
+    if "episode" not in event and len(containing) > 1:
+        line, column = raw.position(path, "date")
+        diagnostics.error(
+            path,
+            line,
+            column,
+            f"the date falls inside several episodes: {', '.join(containing)}",
+            "say which with `episode:`",
+            "date",
+        )
+    episode = episodes.get(event.get("episode", ""))
+    if episode and "start" in episode and "end" in episode and event.get("episode") not in containing:
+        line, column = raw.position(path, "episode")
+        diagnostics.error(
+            path,
+            line,
+            column,
+            f"the date {event['date']} is outside episode '{event['episode']}' ({episode['start']} to {episode['end']})",
+            "correct the date or the episode, or widen the episode in content/episodes.yaml",
+            "episode",
+        )
+
+
+def _check_all_markdown(raw: RawContent, diagnostics: Diagnostics) -> None:
+    for event_id, event in raw.events.items():
+        if "summary" in event:
+            _check_markdown(event["summary"], raw.paths[f"events/{event_id}"], "summary", raw, diagnostics)
+    for episode_id, episode in raw.registries.get("episodes", {}).items():
+        if "summary" in episode:
+            _check_markdown(episode["summary"], raw.paths["episodes"], f"{episode_id}.summary", raw, diagnostics)
+    if "intro" in raw.site.get("comparison", {}):
+        _check_markdown(raw.site["comparison"]["intro"], raw.paths["site"], "comparison.intro", raw, diagnostics)
+    for page in raw.pages.values():
+        _check_markdown(page.body, page.path, "", raw, diagnostics, start=(page.body_line, 1))
+
+
+def _check_markdown(
+    text: str, path: str, where: str, raw: RawContent, diagnostics: Diagnostics, start: tuple[int, int] | None = None
+) -> None:
+    line, column = start or raw.position(path, f"{where}@text")
+    problems, links = inspect_markdown(text)
+    for problem in problems:
+        diagnostics.error(path, line + problem.line, column if problem.line == 0 else 1, problem.message, problem.hint, where)
+    for link in links:
+        if link.target not in known_ids(raw, link.kind):
+            guess = closest(link.target, known_ids(raw, link.kind))
+            hint = f"did you mean '/{link.kind}/{guess}/'?" if guess else f"check the {_KIND_NAMES[link.kind]} id"
+            diagnostics.error(
+                path,
+                line + link.line,
+                1,
+                f"the link to /{link.kind}/{link.target}/ leads nowhere: no such {_KIND_NAMES[link.kind]}",
+                hint,
+                where,
+            )

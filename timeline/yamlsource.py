@@ -1,0 +1,225 @@
+"""YAML to a tree of nodes that remember their line and column.
+
+Every scalar stays a string: the schema decides what a value means, so YAML 1.1's implicit typing
+(`no` becoming false, `2022-02-30` crashing the date constructor) never reaches the content.
+The tree is composed here from the parser's event stream, which lets us refuse what content never
+needs and what makes YAML dangerous: aliases (alias bombs), explicit tags, several documents,
+absurd nesting (the C composer overflows the stack, the pure one raises RecursionError) and tabs
+in indentation (accepted by libyaml, refused by the pure parser).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from timeline.diagnostics import Diagnostics
+
+try:  # libyaml is an order of magnitude faster; the pure parser gives the same events
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 32
+MAX_BYTES = 2_000_000
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass(slots=True)
+class ScalarNode:
+    value: str
+    line: int
+    column: int
+    plain: bool = True  # written without quotes or block indicators
+    block: bool = False  # a literal (|) or folded (>) block: its text starts on the next line
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in NULL_WORDS
+
+
+@dataclass(slots=True)
+class SeqNode:
+    line: int
+    column: int
+    items: list[Node] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MapNode:
+    line: int
+    column: int
+    items: list[tuple[ScalarNode, Node]] = field(default_factory=list)
+
+
+Node = ScalarNode | SeqNode | MapNode
+
+
+class _Refused(Exception):
+    """A construct we do not accept; stops composing the file."""
+
+    def __init__(self, line: int, column: int, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.line, self.column, self.message, self.hint = line, column, message, hint
+
+
+def decode_utf8(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
+    """Decode bytes as UTF-8, reporting the position of the first byte that is not."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        column = len(before[line_start:].decode("utf-8", errors="replace")) + 1
+        diagnostics.error(
+            path,
+            line,
+            column,
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} cannot start or continue a character)",
+            "save the file as UTF-8; most editors offer this under 'Save with encoding'",
+        )
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
+    """Compose one YAML document into nodes; report problems and return None if it cannot be read."""
+    if len(text) > MAX_BYTES:
+        diagnostics.error(path, 1, 1, f"the file is larger than {MAX_BYTES:,} characters", "split it up")
+        return None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        diagnostics.error(path, 1, 1, "the file is empty", "add the content, or delete the file")
+        return None
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            diagnostics.error(
+                path,
+                number,
+                indent.index("\t") + 1,
+                "a tab is used for indentation",
+                "YAML indents with spaces only: replace the tab with spaces",
+            )
+            return None
+    try:
+        return _compose(yaml.parse(text, Loader=_Loader))
+    except _Refused as exc:
+        diagnostics.error(path, exc.line, exc.column, exc.message, exc.hint)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        diagnostics.error(path, line, column, f"this is not valid YAML: {problem}", _yaml_hint(problem))
+    except yaml.YAMLError as exc:  # errors without a position, e.g. from the reader
+        diagnostics.error(path, 1, 1, f"this is not valid YAML: {exc}", "check the file's syntax")
+    return None
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted, e.g. title: \"Kyiv: the answer\""
+    if "found character" in problem and "cannot start any token" in problem:
+        return "quote the value: characters such as ` @ % and tabs cannot start a plain value"
+    if "could not find expected ':'" in problem:
+        return "each line of a mapping needs `key: value`; check the indentation and quotes above"
+    if "expected <block end>" in problem:
+        return "check the indentation: items of one list or mapping must line up"
+    return "check indentation, colons and quotes near this position"
+
+
+def load_yaml_file(file: Path, path: str, diagnostics: Diagnostics) -> Node | None:
+    """Read, decode and parse one YAML file; None (with diagnostics) if it cannot be used."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        diagnostics.error(path, 1, 1, f"the file cannot be read: {exc.strerror}", "check its permissions")
+        return None
+    text = decode_utf8(data, path, diagnostics)
+    return None if text is None else parse_yaml(text, path, diagnostics)
+
+
+def _position(event: yaml.Event) -> tuple[int, int]:
+    return event.start_mark.line + 1, event.start_mark.column + 1
+
+
+def _compose(events: object) -> Node | None:
+    """Build the node tree iteratively (no recursion, so depth is bounded only by MAX_DEPTH)."""
+    stack: list[SeqNode | MapNode] = []
+    pending_keys: list[ScalarNode | None] = []
+    seen_keys: list[dict[str, ScalarNode]] = []
+    root: Node | None = None
+    documents = 0
+
+    def attach(node: Node) -> None:
+        nonlocal root
+        if not stack:
+            root = node
+            return
+        parent = stack[-1]
+        if isinstance(parent, SeqNode):
+            parent.items.append(node)
+            return
+        key = pending_keys[-1]
+        if key is None:
+            if not isinstance(node, ScalarNode):
+                raise _Refused(node.line, node.column, "a mapping key must be a plain word", "write `key: value`")
+            if node.value in seen_keys[-1]:
+                first = seen_keys[-1][node.value]
+                raise _Refused(
+                    node.line,
+                    node.column,
+                    f"duplicate key '{node.value}'",
+                    f"it is already set on line {first.line}; keep one of the two",
+                )
+            seen_keys[-1][node.value] = node
+            pending_keys[-1] = node
+        else:
+            parent.items.append((key, node))
+            pending_keys[-1] = None
+
+    for event in events:  # type: ignore[attr-defined]
+        if isinstance(event, yaml.AliasEvent):
+            line, column = _position(event)
+            raise _Refused(line, column, "aliases (*name) are not supported", "write the value out in full instead of reusing it")
+        if isinstance(event, yaml.NodeEvent) and getattr(event, "anchor", None):
+            line, column = _position(event)
+            raise _Refused(line, column, "anchors (&name) are not supported", "remove the anchor and write values out")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)) and not _implicit(event):
+            line, column = _position(event)
+            tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+            raise _Refused(line, column, f"explicit YAML tags ({tag}) are not supported", "remove the tag")
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                line, column = _position(event)
+                raise _Refused(line, column, "the file holds more than one YAML document", "remove the `---` line")
+        elif isinstance(event, yaml.ScalarEvent):
+            line, column = _position(event)
+            attach(ScalarNode(event.value, line, column, not event.style, event.style in ("|", ">")))
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            line, column = _position(event)
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(line, column, f"the content is nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+            collection: SeqNode | MapNode = (
+                SeqNode(line, column) if isinstance(event, yaml.SequenceStartEvent) else MapNode(line, column)
+            )
+            attach(collection)
+            stack.append(collection)
+            pending_keys.append(None)
+            seen_keys.append({})
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()
+            pending_keys.pop()
+            seen_keys.pop()
+    return root
+
+
+def _implicit(event: yaml.Event) -> bool:
+    tag = getattr(event, "tag", None)
+    if tag is None or tag == "!":
+        return True
+    implicit = getattr(event, "implicit", True)
+    return bool(implicit[0] if isinstance(implicit, tuple) else implicit)
