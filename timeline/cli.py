@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="check the content without writing anything")
     common(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    schema = commands.add_parser("schema", help="write JSON Schema for editors into content/.schema/")
+    schema.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    new = commands.add_parser("new", help="create a new event file")
+    new.add_argument("title", help="the event's title, in quotes")
+    new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
+    new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     return parser
 
 
@@ -51,6 +57,22 @@ def _report(diagnostics: Diagnostics, style: str, strict: bool = False) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv) or ["build"])
     diagnostics = Diagnostics()
+    if args.command == "schema":
+        from timeline.editor_schema import write_schemas
+
+        changed = write_schemas(args.content)
+        print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
+        return EXIT_OK
+    if args.command == "new":
+        from timeline.scaffold import ScaffoldError, new_event
+
+        try:
+            path = new_event(args.content, args.title, args.date)
+        except ScaffoldError as exc:
+            print(f"timeline new: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
+        return EXIT_OK
     if args.command == "check":
         load_timeline(args.content, diagnostics)
         return _report(diagnostics, args.format, args.strict)

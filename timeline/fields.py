@@ -243,7 +243,9 @@ class Date(Scalar):
         return "write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY; add ~ if approximate, ? if uncertain"
 
     def json_schema(self) -> dict[str, Any]:
-        return _described({"type": "string", "pattern": EDTF_PATTERN}, self.description)
+        # YAML 1.2 editors read a bare year (date: 2014) as a number
+        year = {"type": "integer", "minimum": 1000, "maximum": 9999}
+        return _described({"anyOf": [{"type": "string", "pattern": EDTF_PATTERN}, year]}, self.description)
 
 
 @dataclass
@@ -362,7 +364,8 @@ class ListOf(FieldType):
                 seen[value] = index
             values.append(value)
         if len(node.items) < self.min_items:
-            ctx.error(node, where, f"{label(where)} needs at least {self.min_items} item(s)", _list_hint(where))
+            plural = "s" if self.min_items > 1 else ""
+            ctx.error(node, where, f"{label(where)} needs at least {self.min_items} item{plural}", _list_hint(where))
             return INVALID
         return values
 

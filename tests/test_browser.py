@@ -1,0 +1,168 @@
+"""The site as readers meet it: pages in headless Chromium, with and without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import ROOT
+from timeline.build import load_timeline
+from timeline.diagnostics import Diagnostics
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+class PageWatch:
+    """A page that records console errors, failed requests and every request's address."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("request", lambda r: self.requests.append(r.url))
+
+
+@pytest.fixture
+def watch(browser: Any) -> Iterator[PageWatch]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield PageWatch(context.new_page())
+    context.close()
+
+
+def first_event_id() -> str:
+    timeline = load_timeline(ROOT / "content", Diagnostics())
+    assert timeline is not None
+    return timeline.events[-1].id
+
+
+def page_kinds() -> list[str]:
+    timeline = load_timeline(ROOT / "content", Diagnostics())
+    assert timeline is not None
+    actor = next(iter(timeline.by_actor))
+    return [
+        "",
+        f"events/{timeline.events[0].id}/",
+        f"episodes/{timeline.episodes[0].id}/",
+        f"actors/{actor}/",
+        f"places/{next(iter(timeline.by_place))}/",
+        f"tags/{next(iter(timeline.by_tag))}/",
+        "episodes/",
+        "actors/",
+        "sources/",
+        "charts/",
+        "compare/",
+        "about/",
+        "methodology/",
+        "404.html",
+    ]
+
+
+@pytest.mark.parametrize("path", page_kinds())
+def test_page_loads_without_errors_or_foreign_requests(watch: PageWatch, real_url: str, path: str) -> None:
+    response = watch.page.goto(real_url + path)
+    assert response is not None
+    assert response.ok
+    watch.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    if watch.page.locator("[data-chart]").count():
+        watch.page.wait_for_function("[...document.querySelectorAll('[data-chart]')].every(c => c.dataset.drawn === 'yes')")
+    assert watch.page.locator("h1").count() == 1
+    assert watch.errors == []
+    assert [u for u in watch.requests if not u.startswith(real_url)] == []
+
+
+def test_charts_draw_svg_and_load_plotly_once(watch: PageWatch, real_url: str) -> None:
+    watch.page.goto(real_url + "charts/")
+    charts = watch.page.locator("[data-chart]")
+    for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()
+        watch.page.wait_for_function(f"document.querySelectorAll('[data-chart]')[{index}].dataset.drawn === 'yes'")
+    assert watch.page.locator("[data-chart] .chart-plot svg.main-svg").count() >= charts.count()
+    assert len([u for u in watch.requests if "/static/plotly." in u and u.endswith(".js")]) == 1
+    assert watch.errors == []
+
+
+def test_plotly_is_not_loaded_on_pages_without_charts(watch: PageWatch, real_url: str) -> None:
+    watch.page.goto(real_url + f"events/{first_event_id()}/")
+    watch.page.wait_for_load_state("networkidle")
+    assert [u for u in watch.requests if "plotly" in u] == []
+
+
+def test_clicking_a_chart_point_opens_its_event(watch: PageWatch, real_url: str) -> None:
+    watch.page.goto(real_url + "episodes/lysychansk-2022/")
+    chart = watch.page.locator("[data-chart]").first
+    chart.scroll_into_view_if_needed()
+    watch.page.wait_for_function("document.querySelector('[data-chart]').dataset.drawn === 'yes'")
+    point = chart.locator(".scatterlayer .point").first
+    box = point.bounding_box()
+    assert box is not None
+    with watch.page.expect_navigation():
+        watch.page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "/events/" in watch.page.url
+    assert watch.page.locator("h1").count() == 1
+
+
+def visible_events(page: Any) -> int:
+    return page.locator("ol.events > li:visible").count()
+
+
+def test_filters_hide_and_show_events(watch: PageWatch, real_url: str) -> None:
+    page = watch.page
+    page.goto(real_url)
+    total = page.locator("ol.events > li").count()
+    assert visible_events(page) == total
+    form = page.locator("form.filters")
+    assert form.is_visible()
+    page.select_option("select[name=side]", "ukraine")
+    shown = visible_events(page)
+    assert 0 < shown < total
+    assert all("ukraine" in (li.get_attribute("data-sides") or "") for li in page.locator("ol.events > li:visible").all())
+    assert f"{shown}" in page.locator("[aria-live]").inner_text()
+    assert "side=ukraine" in page.url
+    page.select_option("select[name=status]", "confirmed")
+    assert visible_events(page) <= shown
+    page.reload()  # the state survives in the address
+    assert page.locator("select[name=side]").input_value() == "ukraine"
+    page.locator("form.filters [type=reset], form.filters button.reset").first.click()
+    assert visible_events(page) == total
+    assert watch.errors == []
+
+
+def test_without_javascript_every_event_and_every_chart_table_is_there(browser: Any, real_url: str) -> None:
+    timeline = load_timeline(ROOT / "content", Diagnostics())
+    assert timeline is not None
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(real_url)
+    links = page.locator("ol.events > li:visible a[href*='events/']")
+    hrefs = {
+        href.rstrip("/").rsplit("/", 1)[-1] for href in (links.nth(i).get_attribute("href") or "" for i in range(links.count()))
+    }
+    assert hrefs >= {e.id for e in timeline.events}
+    assert not page.locator("form.filters").is_visible()
+    page.goto(real_url + "charts/")
+    tables = page.locator("[data-chart] table")
+    assert tables.count() == page.locator("[data-chart]").count() > 0
+    assert all(tables.nth(i).is_visible() for i in range(tables.count()))
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", "compare/", f"events/{first_event_id()}/"])
+def test_phone_width_has_no_horizontal_scroll(browser: Any, real_url: str, path: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1, is_mobile=True)
+    page = context.new_page()
+    page.goto(real_url + path)
+    page.wait_for_load_state("networkidle")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    name = (path.strip("/").replace("/", "-") or "index") + "-375.png"
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    assert width <= 375
+    assert Path(ARTIFACTS / name).stat().st_size > 10_000  # something was drawn
+    context.close()

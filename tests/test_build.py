@@ -1,0 +1,151 @@
+"""The build as a whole: every output exists, builds are deterministic and atomic, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SMALL_CONTENT, build
+from timeline.build import load_timeline
+from timeline.cli import main
+from timeline.diagnostics import Diagnostics
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def test_every_page_of_the_design_is_written(small_site: Path) -> None:
+    timeline = load_timeline(SMALL_CONTENT, Diagnostics())
+    assert timeline is not None
+    expected = ["index.html", "404.html", "feed.xml", "events.json", "sitemap.xml", "robots.txt"]
+    expected += ["sources/index.html", "charts/index.html", "compare/index.html", "about/index.html"]
+    expected += ["episodes/index.html", "actors/index.html", "places/index.html", "tags/index.html"]
+    expected += [f"events/{e.id}/index.html" for e in timeline.events]
+    expected += [f"episodes/{e.id}/index.html" for e in timeline.episodes]
+    expected += [f"actors/{a}/index.html" for a in timeline.actors]
+    expected += [f"places/{p}/index.html" for p in timeline.places]
+    expected += [f"tags/{t}/index.html" for t in timeline.tags]
+    missing = [name for name in expected if not (small_site / name).is_file()]
+    assert not missing
+
+
+def test_machine_outputs_describe_every_event(small_site: Path) -> None:
+    timeline = load_timeline(SMALL_CONTENT, Diagnostics())
+    assert timeline is not None
+    feed = ET.parse(small_site / "feed.xml").getroot()
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [
+        f"https://example.org/small/events/{e.id}/" for e in reversed(timeline.events)
+    ]
+    assert feed.findtext(f"{ATOM}updated") == "2025-07-01T00:00:00Z"  # the newest date in the content
+    data = json.loads((small_site / "events.json").read_text(encoding="utf-8"))
+    assert [e["id"] for e in data["events"]] == [e.id for e in timeline.events]
+    pasechnik = next(e for e in data["events"] if e["id"] == "2025-06-30-pasechnik")
+    assert pasechnik["claims"][0]["by"] == "pasechnik"
+    assert pasechnik["claims"][0]["sources"][0]["source"] == "tv-2025"
+    sitemap = ET.parse(small_site / "sitemap.xml").getroot()
+    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/small/events/2022-07-03-lysychansk-claim/" in locations
+    assert all(not (loc or "").endswith("404.html") for loc in locations)
+
+
+def test_independent_sources_follow_republishing() -> None:
+    timeline = load_timeline(SMALL_CONTENT, Diagnostics())
+    assert timeline is not None
+    claim = timeline.by_id["2022-07-03-lysychansk-claim"]
+    assert len(claim.sources) == 2  # the wire report and a copy of it
+    assert claim.independent_sources == 1
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = files_of(build(ROOT / "content", tmp_path / "one"))
+    second = files_of(build(ROOT / "content", tmp_path / "two"))
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_source_date_epoch_sets_the_feed_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    site = build(SMALL_CONTENT, tmp_path / "site")
+    updated = ET.parse(site / "feed.xml").getroot().findtext(f"{ATOM}updated")
+    assert updated == "2023-11-14T22:13:20Z"
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SMALL_CONTENT, content)
+    site = build(content, tmp_path / "site")
+    before = files_of(site)
+    event = content / "events" / "2022" / "2022-07-03-haidai-account.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("actors: [haidai]", "actors: [haidia]"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--content", "content", "--out", "site", "--templates", str(ROOT / "templates")]) == 1
+    err = capsys.readouterr().err
+    assert "content/events/2022/2022-07-03-haidai-account.yaml:4:10: error: unknown actor 'haidia'" in err
+    assert "hint: did you mean 'haidai'?" in err
+    assert files_of(site) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no temporary folders left
+
+
+def test_rebuild_replaces_the_site_and_drops_stale_files(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "stale.html").write_text("old", encoding="utf-8")
+    build(SMALL_CONTENT, site)
+    assert not (site / "stale.html").exists()
+    assert (site / "index.html").is_file()
+
+
+def test_build_py_and_console_script_give_the_same_site(tmp_path: Path) -> None:
+    args = ["build", "--content", str(SMALL_CONTENT), "--templates", str(ROOT / "templates")]
+    subprocess.run([sys.executable, str(ROOT / "build.py"), *args, "--out", str(tmp_path / "a")], check=True, cwd=tmp_path)
+    console = shutil.which("timeline")
+    command = [console] if console else [sys.executable, "-c", "from timeline.cli import run; run()"]
+    subprocess.run([*command, *args, "--out", str(tmp_path / "b")], check=True, cwd=tmp_path)
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_usage_errors_exit_2(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["publish"])
+    assert exc.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_check_writes_nothing_and_reports_in_github_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SMALL_CONTENT, content)
+    (content / "tags.yaml").write_text("control:\n  label: Control\n  descripton: typo\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert "::error file=content/tags.yaml,line=3,col=3,title=control.descripton%3A error::unknown key 'descripton'" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+def test_no_page_refers_to_another_host(real_site: Path) -> None:
+    """Only links to the sources' own articles (and the canonical address) leave the site."""
+    timeline = load_timeline(ROOT / "content", Diagnostics())
+    assert timeline is not None
+    allowed = {s.url for s in timeline.sources.values() if s.url} | {
+        s.archive_url for s in timeline.sources.values() if s.archive_url
+    }
+    import re
+
+    offenders = set()
+    for page in real_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for attribute, url in re.findall(r'\b(src|href|action|content)="(https?://[^"]*)"', html):
+            if url.startswith(timeline.site.base_url) or (attribute == "href" and url in allowed):
+                continue
+            offenders.add((page.relative_to(real_site).as_posix(), url))
+    assert not offenders

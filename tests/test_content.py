@@ -1,0 +1,100 @@
+"""The real content: valid, complete, and faithful to the source articles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+from timeline.build import load_timeline
+from timeline.diagnostics import Diagnostics
+from timeline.model import Timeline
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def normalise(text: str) -> str:
+    for a, b in (
+        ("\u2019", "'"),
+        ("\u2018", "'"),
+        ("\u201c", '"'),
+        ("\u201d", '"'),
+        ("\u2013", "-"),
+        ("\u2014", "-"),
+        ("\u00a0", " "),
+    ):
+        text = text.replace(a, b)
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+@pytest.fixture(scope="module")
+def timeline() -> Timeline:
+    diagnostics = Diagnostics()
+    result = load_timeline(ROOT / "content", diagnostics)
+    assert result is not None, "\n".join(d.format_text() for d in diagnostics)
+    return result
+
+
+def test_content_has_no_errors_or_warnings() -> None:
+    diagnostics = Diagnostics()
+    load_timeline(ROOT / "content", diagnostics)
+    assert [d.format_text() for d in diagnostics] == []
+
+
+def test_both_episodes_and_the_background_are_covered(timeline: Timeline) -> None:
+    assert len(timeline.events) >= 30
+    assert {e.id for e in timeline.episodes} == {"lysychansk-2022", "luhansk-2025"}
+    for episode in timeline.episodes:
+        assert len(timeline.by_episode[episode.id]) >= 8
+    years = {e.date.start.year for e in timeline.background}
+    assert {2014, 2022} <= years
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source articles are kept beside the project, in ../shared/seeds")
+def test_every_quote_is_verbatim_in_its_own_article(timeline: Timeline) -> None:
+    articles = {p.name: normalise(p.read_text(encoding="utf-8")) for p in SEEDS.glob("0*.txt")}
+    problems = []
+    for event in timeline.events:
+        for claim in event.claims:
+            for cited in claim.sources:
+                if not cited.quote:
+                    continue
+                text = articles.get(cited.source.seed)
+                if text is None:
+                    problems.append(f"{event.id}: quote attached to {cited.source.id}, whose text is not kept")
+                    continue
+                pieces = [p.strip(" .,\"'") for p in re.split(r"\.\.\.|\u2026", normalise(cited.quote))]
+                if not all(piece in text for piece in pieces if piece):
+                    problems.append(f"{event.id}: not verbatim in {cited.source.seed}: {cited.quote!r}")
+    assert problems == []
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the source articles are kept beside the project, in ../shared/seeds")
+def test_source_urls_are_the_known_ones(timeline: Timeline) -> None:
+    known = set(re.findall(r"https?://\S+?(?=[\s|)]|$)", (SEEDS / "README.md").read_text(encoding="utf-8")))
+    urls = {s.url for s in timeline.sources.values() if s.url} | {
+        s.archive_url for s in timeline.sources.values() if s.archive_url
+    }
+    assert urls <= known
+    assert len(urls) == 4  # the three articles with a known address, and the AP original
+
+
+def test_every_source_is_cited_and_copies_point_to_their_originals(timeline: Timeline) -> None:
+    assert [s for s in timeline.sources if s not in timeline.by_source] == []
+    copies = {s.id: s.republishes for s in timeline.sources.values() if s.republishes}
+    assert set(copies.values()) == {"ap-2022-07-03", "fox-2025-06-30"}
+
+
+def test_figures_the_articles_disagree_on_are_shown_both_ways(timeline: Timeline) -> None:
+    belgorod = {(f.value, f.source.id) for e in timeline.events for f in e.figures if "Belgorod" in f.label}
+    assert {v for v, _ in belgorod} == {3, 4}
+    melitopol = {c.reported_as for e in timeline.events if "melitopol" in e.id for cl in e.claims for c in cl.sources}
+    assert {"damaged", "destroyed"} <= melitopol
+
+
+def test_the_two_full_control_claims_are_compared(timeline: Timeline) -> None:
+    tag = timeline.site.comparison_tag
+    assert tag
+    claims_by_year = {e.date.start.year for e in timeline.by_tag[tag] if e.importance == 3}
+    assert {2022, 2025} <= claims_by_year

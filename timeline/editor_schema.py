@@ -1,0 +1,60 @@
+"""JSON Schema for editors, generated from the content model in timeline/schema.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from timeline.render import dump_json
+from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
+
+SCHEMA_DIR = ".schema"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schemas() -> dict[str, dict[str, Any]]:
+    """File name -> JSON Schema, one per kind of content file."""
+    kinds: dict[str, tuple[str, Any]] = {
+        "site": ("content/site.yaml", SITE),
+        "event": ("content/events/YYYY/YYYY-MM-DD-slug.yaml", EVENT),
+        "page": ("front matter of content/pages/*.md", PAGE),
+    }
+    kinds.update({name: (f"content/{name}.yaml", registry) for name, registry in REGISTRIES.items()})
+    result = {}
+    for name, (where, definition) in sorted(kinds.items()):
+        schema = {"$schema": DIALECT, "$id": f"{name}.json", "title": where, **definition.json_schema()}
+        result[f"{name}.json"] = schema
+    return result
+
+
+def schema_for(path: Path, content: Path) -> str | None:
+    """Which schema file applies to a content file, or None."""
+    relative = path.relative_to(content)
+    if relative.parts[0] == "events":
+        return "event.json"
+    if relative.suffix == ".yaml" and len(relative.parts) == 1 and f"{relative.stem}.json" in schemas():
+        return f"{relative.stem}.json"
+    return None
+
+
+def write_schemas(content: Path) -> list[Path]:
+    """Write the schemas into content/.schema/; returns the files whose bytes changed."""
+    folder = content / SCHEMA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for name, schema in schemas().items():
+        path = folder / name
+        text = dump_json(schema, indent=2) + "\n"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def modeline(path: Path, content: Path) -> str | None:
+    """The `# yaml-language-server: $schema=...` line a content file should start with."""
+    name = schema_for(path, content)
+    if name is None:
+        return None
+    depth = len(path.relative_to(content).parts) - 1
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{name}"

@@ -1,0 +1,77 @@
+"""`timeline new`: a new event file with every key explained."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from timeline.editor_schema import modeline
+from timeline.edtf import EdtfError, parse_edtf
+
+MAX_SLUG_WORDS = 8
+
+EVENT_TEMPLATE = """\
+{modeline}
+date: {date}
+# date_note: Sunday evening     # optional, shown beside the date
+title: {title}
+# episode: episode-id          # optional when the date falls inside one episode (content/episodes.yaml)
+tags: []                       # ids from content/tags.yaml; the first is the event's track in the overview
+# places: [place-id]           # ids from content/places.yaml
+# actors: [actor-id]           # ids from content/actors.yaml
+importance: 2                  # 1 to 3: 3 for the key events
+summary: |                     # Markdown, no HTML; link another event as [its title](/events/<its-id>/)
+  What happened, in your own words.
+# claims:                      # who said what, and how it stands
+#   - by: actor-id
+#     said_on: {date}
+#     text: What was claimed, in your own words.
+#     status: claimed          # claimed | unverified | disputed | denied | confirmed
+#     status_note: Why it has this status, according to which source.
+#     sources:
+#       - source: source-id
+#         quote: "the actor's own words, verbatim, at most 40 words"
+# figures:                     # numbers as reported; the same label from two sources is compared
+#   - label: people killed
+#     value: 3
+#     qualifier: at least
+#     source: source-id
+sources: []                    # at least one id from content/sources.yaml
+# related: [other-event-id]
+"""
+
+
+class ScaffoldError(Exception):
+    """A `new` request that cannot be carried out; the message says why."""
+
+
+def slugify(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    return "-".join(words[:MAX_SLUG_WORDS])
+
+
+def _yaml_text(text: str) -> str:
+    """The title as a YAML value, quoted only when it must be."""
+    plain = re.fullmatch(r"[A-Za-z0-9][^:#\n]*", text) and not text.endswith(" ")
+    return text if plain else '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_event(content: Path, title: str, date: str) -> Path:
+    """Write a new event file; refuse to overwrite one."""
+    try:
+        parsed = parse_edtf(date)
+    except EdtfError as exc:
+        raise ScaffoldError(f"--date: {exc}") from None
+    slug = slugify(title)
+    if not slug or not title.strip():
+        raise ScaffoldError("the title needs at least one letter or digit")
+    prefix = str(parsed.start).rstrip("~?%")
+    path = content / "events" / f"{parsed.start.year:04d}" / f"{prefix}-{slug}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"{path} already exists; choose another title or edit that file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = EVENT_TEMPLATE.format(modeline=modeline(path, content), date=date, title=_yaml_text(title.strip()))
+    path.write_text(text, encoding="utf-8")
+    return path
