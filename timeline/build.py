@@ -32,6 +32,13 @@ def build_site(content: Path, templates: Path, out: Path, diagnostics: Diagnosti
     timeline = load_timeline(content, diagnostics)
     if timeline is None:
         return None
-    from timeline.write import write_site  # rendering imports plotly; `check` never pays for it
+    from jinja2 import TemplateError
 
-    return write_site(timeline, templates, out)
+    from timeline.write import template_position, write_site  # rendering imports plotly; `check` never pays for it
+
+    try:
+        return write_site(timeline, templates, out)
+    except TemplateError as exc:
+        path, line = template_position(exc, templates)
+        diagnostics.error(path, line, 1, f"template error: {exc.message}", "fix the template; nothing was written")
+        return None

@@ -33,6 +33,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     schema = commands.add_parser("schema", help="write JSON Schema for editors into content/.schema/")
     schema.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    serve = commands.add_parser("serve", help="preview the site with live reload")
+    serve.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    serve.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     new = commands.add_parser("new", help="create a new event file")
     new.add_argument("title", help="the event's title, in quotes")
     new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
@@ -63,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         changed = write_schemas(args.content)
         print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
         return EXIT_OK
+    if args.command == "serve":
+        from timeline.serve import serve
+
+        return serve(args.content, args.templates, "127.0.0.1", args.port)
     if args.command == "new":
         from timeline.scaffold import ScaffoldError, new_event
 

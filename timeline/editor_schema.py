@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from timeline.render import dump_json
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
+from timeline.yamlsource import MapNode, Node, SeqNode
 
 SCHEMA_DIR = ".schema"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -58,3 +60,26 @@ def modeline(path: Path, content: Path) -> str | None:
         return None
     depth = len(path.relative_to(content).parts) - 1
     return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_DIR}/{name}"
+
+
+_YAML12_INT = re.compile(r"^[-+]?[0-9]+$")
+_YAML12_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+
+
+def editor_value(node: Node) -> Any:
+    """A node as an editor following YAML 1.2's core schema reads it (what the JSON Schema is checked against)."""
+    if isinstance(node, MapNode):
+        return {key.value: editor_value(value) for key, value in node.items}
+    if isinstance(node, SeqNode):
+        return [editor_value(item) for item in node.items]
+    if not node.plain:
+        return node.value
+    if node.is_null:
+        return None
+    if node.value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return node.value.lower() == "true"
+    if _YAML12_INT.match(node.value):
+        return int(node.value)
+    if _YAML12_FLOAT.match(node.value):
+        return float(node.value)
+    return node.value

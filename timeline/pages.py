@@ -119,6 +119,6 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
             )
         )
     for page in timeline.pages.values():
-        pages.append(PageSpec(f"{page.name}/", "page.html", page.title, {"page": page}, page.description))
+        pages.append(PageSpec(f"{page.name}/", "page.html", page.title, {"content_page": page}, page.description))
     pages.append(PageSpec("404.html", "404.html", "Page not found", {}, in_sitemap=False))
     return pages

@@ -26,6 +26,7 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
     for event_id, event in raw.events.items():
         _check_event(event_id, event, raw, diagnostics)
     _check_all_markdown(raw, diagnostics)
+    _warn_unused(raw, diagnostics)
 
 
 def _check_references(raw: RawContent, diagnostics: Diagnostics) -> None:
@@ -159,3 +160,16 @@ def _check_markdown(
                 hint,
                 where,
             )
+
+
+def _warn_unused(raw: RawContent, diagnostics: Diagnostics) -> None:
+    """Registry entries nothing refers to: often a typo elsewhere, or something left behind."""
+    used = {(ref.kind, ref.value) for ref in raw.references}
+    for registry, kind in (("sources", "source"), ("tags", "tag"), ("actors", "actor"), ("places", "place")):
+        path = raw.paths.get(registry, "")
+        for entry_id in raw.registries.get(registry, {}):
+            if (kind, entry_id) not in used:
+                line, column = raw.position(path, entry_id)
+                diagnostics.warning(
+                    path, line, column, f"the {kind} '{entry_id}' is not used by any event", "use it, or remove it", entry_id
+                )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jinja2 import TemplateError, TemplateSyntaxError
+
 from timeline.build import BuildReport
 from timeline.charts import build_charts, plotly_assets
 from timeline.feeds import atom_feed, events_json, sitemap
@@ -32,6 +34,20 @@ def copy_static(templates: Path, writer: SiteWriter) -> dict[str, str]:
         writer.write(target, data)
         assets[name] = target
     return assets
+
+
+def template_position(exc: TemplateError, templates: Path) -> tuple[str, int]:
+    """The template file and line an error comes from (Jinja puts template lines in the traceback)."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return exc.filename, exc.lineno
+    position = (str(templates), 1)
+    trace = exc.__traceback__
+    while trace is not None:
+        filename = trace.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml")):
+            position = (filename, trace.tb_lineno)
+        trace = trace.tb_next
+    return position
 
 
 def write_site(timeline: Timeline, templates: Path, out: Path) -> BuildReport:
