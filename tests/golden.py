@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden" / "site-small"
 SMALL_CONTENT = ROOT / "tests" / "fixtures" / "site-small" / "content"
-_PLOTLY = re.compile(rb"static/plotly\.[0-9a-f]{10}\.(min\.js|css)")
+_PLOTLY = re.compile(rb"static/plotly(\.min)?\.[0-9a-f]{10}\.(js|css)")
 
 
 def snapshot(site: Path) -> dict[str, bytes]:
@@ -24,7 +24,7 @@ def snapshot(site: Path) -> dict[str, bytes]:
     for path in sorted(site.rglob("*")):
         relative = path.relative_to(site).as_posix()
         if path.is_file() and not _PLOTLY.fullmatch(relative.encode()):
-            files[relative] = _PLOTLY.sub(rb"static/plotly.FINGERPRINT.\1", path.read_bytes())
+            files[relative] = _PLOTLY.sub(rb"static/plotly\1.FINGERPRINT.\2", path.read_bytes())
     return files
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, wait_until
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostics
 
@@ -25,8 +25,12 @@ class PageWatch:
         self.requests: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type in ("error", "warning") else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url}"))
+        page.on("requestfailed", self._failed)
         page.on("request", lambda r: self.requests.append(r.url))
+
+    def _failed(self, request: Any) -> None:
+        if "ERR_ABORTED" not in (request.failure or ""):  # a reload cancels what is still loading
+            self.errors.append(f"failed: {request.url} ({request.failure})")
 
 
 @pytest.fixture
@@ -69,20 +73,24 @@ def test_page_loads_without_errors_or_foreign_requests(watch: PageWatch, real_ur
     response = watch.page.goto(real_url + path)
     assert response is not None
     assert response.ok
-    watch.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    if watch.page.locator("[data-chart]").count():
-        watch.page.wait_for_function("[...document.querySelectorAll('[data-chart]')].every(c => c.dataset.drawn === 'yes')")
+    draw_every_chart(watch.page)
     assert watch.page.locator("h1").count() == 1
     assert watch.errors == []
     assert [u for u in watch.requests if not u.startswith(real_url)] == []
 
 
+def draw_every_chart(page: Any) -> None:
+    """Scroll each chart into view (they draw lazily) and wait until it has drawn."""
+    charts = page.locator("[data-chart]")
+    for index in range(charts.count()):
+        charts.nth(index).scroll_into_view_if_needed()
+        wait_until(page, f"document.querySelectorAll('[data-chart]')[{index}].dataset.drawn === 'yes'")
+
+
 def test_charts_draw_svg_and_load_plotly_once(watch: PageWatch, real_url: str) -> None:
     watch.page.goto(real_url + "charts/")
     charts = watch.page.locator("[data-chart]")
-    for index in range(charts.count()):
-        charts.nth(index).scroll_into_view_if_needed()
-        watch.page.wait_for_function(f"document.querySelectorAll('[data-chart]')[{index}].dataset.drawn === 'yes'")
+    draw_every_chart(watch.page)
     assert watch.page.locator("[data-chart] .chart-plot svg.main-svg").count() >= charts.count()
     assert len([u for u in watch.requests if "/static/plotly." in u and u.endswith(".js")]) == 1
     assert watch.errors == []
@@ -98,7 +106,7 @@ def test_clicking_a_chart_point_opens_its_event(watch: PageWatch, real_url: str)
     watch.page.goto(real_url + "episodes/lysychansk-2022/")
     chart = watch.page.locator("[data-chart]").first
     chart.scroll_into_view_if_needed()
-    watch.page.wait_for_function("document.querySelector('[data-chart]').dataset.drawn === 'yes'")
+    wait_until(watch.page, "document.querySelector('[data-chart]').dataset.drawn === 'yes'")
     point = chart.locator(".scatterlayer .point").first
     box = point.bounding_box()
     assert box is not None

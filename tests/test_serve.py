@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SMALL_CONTENT
+from tests.conftest import ROOT, SMALL_CONTENT, wait_until
 
 pytestmark = pytest.mark.browser
 EVENT = Path("events") / "2022" / "2022-07-03-haidai-account.yaml"
@@ -39,6 +39,7 @@ def preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stdout.close()
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -57,7 +58,7 @@ def test_an_edit_reloads_the_open_page_and_errors_show_until_fixed(browser: Any,
     page.wait_for_timeout(300)  # the page's event stream is connected
 
     edit(content / EVENT, "title: The governor describes the assault", "title: The governor reports the assault")
-    page.wait_for_function("document.querySelector('h1').textContent.includes('reports the assault')", timeout=2000)
+    wait_until(page, "document.querySelector('h1').textContent.includes('reports the assault')", timeout=2)
 
     edit(content / EVENT, "actors: [haidai]", "actors: [haidia]")
     overlay = page.locator("#timeline-serve-errors")

@@ -58,10 +58,10 @@ def _layout(**extra: Any) -> dict[str, Any]:
         "font": {"family": _FONT, "size": 13},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 40},
         "hovermode": "closest",
         "showlegend": True,
-        "legend": {"orientation": "h", "y": -0.2},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
     }
     layout.update(extra)
     return layout
@@ -122,7 +122,7 @@ def overview_chart(timeline: Timeline) -> Chart | None:
         return None
     tracks = sorted({_track(e) for e in timeline.events if e.episode})
     track_index = {label: i for i, label in enumerate(tracks)}
-    figure = make_subplots(rows=len(episodes), cols=1, subplot_titles=[e.title for e in episodes], vertical_spacing=0.12)
+    figure = make_subplots(rows=len(episodes), cols=1, subplot_titles=[e.label for e in episodes], vertical_spacing=0.12)
     import plotly.graph_objects as go
 
     shown: set[str] = set()
@@ -251,8 +251,8 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
         xaxis={
             "type": "date",
             "title": {"text": "day"},
-            "dtick": 86400000,
             "tickformat": "%-d %b",
+            "automargin": True,
             "range": [
                 (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
                 (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
@@ -260,6 +260,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
         },
         yaxis={
             "title": {"text": "events that day"},
+            "automargin": True,
             "rangemode": "tozero",
             "dtick": 1,
             "range": [0, max(per_day.values()) + 1],
@@ -356,7 +357,6 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
         height=height,
         yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
         xaxis={"title": {"text": "sources"}, "dtick": 1},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"},
     )
     rows = tuple(((e.title, _event_link(e)), (str(len(e.sources)), None), (str(e.independent_sources), None)) for e in events)
     return Chart(
@@ -400,7 +400,6 @@ def publishers_chart(timeline: Timeline) -> Chart | None:
         height=height,
         yaxis={"autorange": "reversed", "automargin": True},
         xaxis={"title": {"text": "events citing"}, "dtick": 1},
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"},
     )
     rows = tuple(((p, None), (str(per[p]["original"]), None), (str(per[p]["republished"]), None)) for p in publishers)
     return Chart(
@@ -512,6 +511,9 @@ def plotly_stylesheet(script: str) -> str:
     return "\n".join(rules) + "\n"
 
 
+_BUNDLED_STYLE = re.compile(r'getElementById\("(?P<id>[0-9a-f]{64})"\)\)\{var (?P<v>\w+)=document\.createElement\("style"\)')
+
+
 @lru_cache(maxsize=1)
 def plotly_assets() -> dict[str, bytes]:
     """plotly.js from the installed plotly package, and its stylesheet."""
@@ -519,3 +521,14 @@ def plotly_assets() -> dict[str, bytes]:
 
     script = files("plotly").joinpath("package_data", "plotly.min.js").read_bytes()
     return {"plotly.min.js": script, "plotly.css": plotly_stylesheet(script.decode("utf-8")).encode("utf-8")}
+
+
+@lru_cache(maxsize=1)
+def plotly_style_ids() -> tuple[str, ...]:
+    """Ids of stylesheets plotly.js injects when it loads unless an element with the id exists.
+
+    They style map traces (maplibre), which the site does not draw: charts.js puts a placeholder
+    element with each id in the page before loading plotly.js, so nothing is injected.
+    """
+    script = plotly_assets()["plotly.min.js"].decode("utf-8")
+    return tuple(sorted(m.group("id") for m in _BUNDLED_STYLE.finditer(script)))

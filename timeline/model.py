@@ -179,11 +179,12 @@ class Timeline:
     by_episode: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     by_source: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     republished_by: dict[str, tuple[Source, ...]] = field(default_factory=dict)
+    related_by: dict[str, tuple[Event, ...]] = field(default_factory=dict)  # event id -> events that name it
 
     def related(self, event: Event) -> tuple[Event, ...]:
         """Events the event names as related, and events that name it, in date order."""
-        ids = set(event.related_ids) | {e.id for e in self.events if event.id in e.related_ids}
-        return tuple(e for e in self.events if e.id in ids)
+        linked = {self.by_id[i] for i in event.related_ids} | set(self.related_by.get(event.id, ()))
+        return tuple(sorted(linked, key=lambda e: (e.date.sort_key, e.id)))
 
     def original_of(self, source: Source) -> Source:
         """Follow `republishes` to the source nothing further is copied from."""
@@ -301,6 +302,7 @@ def build_timeline(raw: Any) -> Timeline:
         by_episode=_index(ordered, lambda e: [e.episode.id] if e.episode else []),
         by_source=_index(ordered, lambda e: sorted({s.id for s in e.sources})),
         republished_by={k: tuple(v) for k, v in sorted(republished_by.items())},
+        related_by=_index(ordered, lambda e: e.related_ids),
     )
 
 

@@ -86,10 +86,15 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
             site.description,
         ),
     ]
-    for event in timeline.events:
-        pages.append(
-            PageSpec(f"events/{event.id}/", "event.html", event.title, {"event": event, "related": timeline.related(event)})
-        )
+    events = timeline.events
+    for index, event in enumerate(events):
+        context = {
+            "event": event,
+            "related": timeline.related(event),
+            "previous_event": events[index - 1] if index else None,
+            "next_event": events[index + 1] if index + 1 < len(events) else None,
+        }
+        pages.append(PageSpec(f"events/{event.id}/", "event.html", event.title, context))
     pages.append(PageSpec("episodes/", "episodes.html", "Episodes", {}, "The episodes the timeline covers."))
     for episode in timeline.episodes:
         events = timeline.by_episode.get(episode.id, ())

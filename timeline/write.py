@@ -7,7 +7,7 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
-from timeline.charts import build_charts, plotly_assets
+from timeline.charts import build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import atom_feed, events_json, sitemap
 from timeline.model import Timeline
 from timeline.output import SiteWriter, fingerprint
@@ -55,7 +55,16 @@ def write_site(timeline: Timeline, templates: Path, out: Path) -> BuildReport:
     try:
         assets = copy_static(templates, writer)
         charts = build_charts(timeline)
-        env = make_environment(templates, {"timeline": timeline, "site": timeline.site, "assets": assets, "charts": charts})
+        env = make_environment(
+            templates,
+            {
+                "timeline": timeline,
+                "site": timeline.site,
+                "assets": assets,
+                "charts": charts,
+                "plotly_style_ids": " ".join(plotly_style_ids()),
+            },
+        )
         pages = plan_pages(timeline)
         for page in pages:
             html = env.get_template(page.template).render(page=page, root=page.root, **page.context)

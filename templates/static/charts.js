@@ -6,9 +6,21 @@
 
   var plotlyLoading = null;
 
-  function loadPlotly(src) {
+  /* plotly.js injects <style> elements for map traces unless elements with their ids exist; the page's
+     Content-Security-Policy forbids inline styles and the site draws no maps, so placeholders stand in. */
+  function placeStylePlaceholders(ids) {
+    (ids || "").split(/\s+/).filter(Boolean).forEach(function (id) {
+      if (document.getElementById(id)) return;
+      var placeholder = document.createElement("meta");
+      placeholder.id = id;
+      document.head.appendChild(placeholder);
+    });
+  }
+
+  function loadPlotly(src, styleIds) {
     if (window.Plotly) return Promise.resolve(window.Plotly);
     if (!plotlyLoading) {
+      placeStylePlaceholders(styleIds);
       plotlyLoading = new Promise(function (resolve, reject) {
         var script = document.createElement("script");
         script.src = src;
@@ -45,7 +57,7 @@
     figureElement.setAttribute("data-drawn", "loading");
     var figure = JSON.parse(dataElement.textContent);
     var root = figureElement.getAttribute("data-root") || "";
-    loadPlotly(figureElement.getAttribute("data-plotly-src")).then(function (Plotly) {
+    loadPlotly(figureElement.getAttribute("data-plotly-src"), figureElement.getAttribute("data-plotly-style-ids")).then(function (Plotly) {
       var layout = themed(figure.layout || {}, themeColours(figureElement));
       var config = { responsive: true, displayModeBar: false, scrollZoom: false };
       return Plotly.newPlot(plot, figure.data, layout, config).then(function () {

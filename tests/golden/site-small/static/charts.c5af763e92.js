@@ -1,0 +1,96 @@
+/* Draws the charts of a page with the self-hosted plotly.js, loaded only when a chart nears the
+   viewport. Each chart's figure is JSON in a <script type="application/json"> beside it; the data
+   table stays in the page for readers without JavaScript or sight. */
+(function () {
+  "use strict";
+
+  var plotlyLoading = null;
+
+  /* plotly.js injects <style> elements for map traces unless elements with their ids exist; the page's
+     Content-Security-Policy forbids inline styles and the site draws no maps, so placeholders stand in. */
+  function placeStylePlaceholders(ids) {
+    (ids || "").split(/\s+/).filter(Boolean).forEach(function (id) {
+      if (document.getElementById(id)) return;
+      var placeholder = document.createElement("meta");
+      placeholder.id = id;
+      document.head.appendChild(placeholder);
+    });
+  }
+
+  function loadPlotly(src, styleIds) {
+    if (window.Plotly) return Promise.resolve(window.Plotly);
+    if (!plotlyLoading) {
+      placeStylePlaceholders(styleIds);
+      plotlyLoading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.async = true;
+        script.onload = function () { resolve(window.Plotly); };
+        script.onerror = function () { reject(new Error("plotly.js could not be loaded")); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
+  function themeColours(element) {
+    var style = window.getComputedStyle(element);
+    var text = style.color || "#222";
+    return { text: text, grid: style.getPropertyValue("--chart-grid").trim() || "rgba(128,128,128,0.3)" };
+  }
+
+  function themed(layout, colours) {
+    layout.font = Object.assign({}, layout.font, { color: colours.text });
+    Object.keys(layout).forEach(function (key) {
+      if (/^[xy]axis\d*$/.test(key)) {
+        layout[key] = Object.assign({}, layout[key], { gridcolor: colours.grid, zerolinecolor: colours.grid, linecolor: colours.grid });
+      }
+    });
+    (layout.annotations || []).forEach(function (a) { a.font = Object.assign({}, a.font, { color: colours.text }); });
+    return layout;
+  }
+
+  function draw(figureElement) {
+    var plot = figureElement.querySelector(".chart-plot");
+    var dataElement = figureElement.querySelector("script.chart-figure");
+    if (!plot || !dataElement || figureElement.hasAttribute("data-drawn")) return;
+    figureElement.setAttribute("data-drawn", "loading");
+    var figure = JSON.parse(dataElement.textContent);
+    var root = figureElement.getAttribute("data-root") || "";
+    loadPlotly(figureElement.getAttribute("data-plotly-src"), figureElement.getAttribute("data-plotly-style-ids")).then(function (Plotly) {
+      var layout = themed(figure.layout || {}, themeColours(figureElement));
+      var config = { responsive: true, displayModeBar: false, scrollZoom: false };
+      return Plotly.newPlot(plot, figure.data, layout, config).then(function () {
+        figureElement.setAttribute("data-drawn", "yes");
+        plot.on("plotly_click", function (event) {
+          var point = event && event.points && event.points[0];
+          if (point && typeof point.customdata === "string") window.location.href = root + point.customdata;
+        });
+        var table = figureElement.querySelector("details.chart-data");
+        if (table) table.open = false;
+        if (window.matchMedia) {
+          window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
+            Plotly.relayout(plot, themed(plot.layout, themeColours(figureElement)));
+          });
+        }
+      });
+    }).catch(function () {
+      figureElement.setAttribute("data-drawn", "failed");
+    });
+  }
+
+  function start() {
+    var charts = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
+    if (!charts.length) return;
+    if (!("IntersectionObserver" in window)) { charts.forEach(draw); return; }
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { observer.unobserve(entry.target); draw(entry.target); }
+      });
+    }, { rootMargin: "300px 0px" });
+    charts.forEach(function (chart) { observer.observe(chart); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
