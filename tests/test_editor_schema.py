@@ -64,3 +64,11 @@ def test_schema_rejects_mistakes_a_schema_can_catch(name: str, text: str, fragme
     assert node is not None
     messages = " | ".join(e.message for e in validator(name).iter_errors(editor_value(node)))
     assert fragment in messages
+
+
+def test_field_reference_is_current() -> None:
+    from timeline.editor_schema import REFERENCE_PATH, field_reference
+
+    committed = (ROOT / REFERENCE_PATH).read_text(encoding="utf-8")
+    assert committed == field_reference(), "run `timeline schema` and commit docs/fields.md"
+    assert "`claims[].sources[].quote`" in committed

@@ -62,10 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv) or ["build"])
     diagnostics = Diagnostics()
     if args.command == "schema":
-        from timeline.editor_schema import write_schemas
+        from timeline.editor_schema import REFERENCE_PATH, write_reference, write_schemas
 
         changed = write_schemas(args.content)
         print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
+        if write_reference(Path.cwd()):
+            print(f"wrote {REFERENCE_PATH}")
         return EXIT_OK
     if args.command == "serve":
         from timeline.serve import serve
