@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from timeline.diagnostics import Diagnostics
-from timeline.fields import INVALID, Context, Reference
+from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import Node, decode_utf8, load_yaml_file, parse_yaml
 
@@ -41,7 +41,9 @@ class RawContent:
     pages: dict[str, PageSource] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)  # "events/<id>" or "actors" -> display path
     marks: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # display path -> field -> position
+    text_origins: dict[str, dict[str, TextOrigin]] = field(default_factory=dict)  # display path -> field -> origin
     references: list[Reference] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # registries and events/<id> that could not be read
 
     def position(self, path: str, where: str) -> tuple[int, int]:
         """Line and column of a field, falling back to its nearest recorded parent."""
@@ -68,6 +70,7 @@ def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnos
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
     raw.marks[path] = ctx.marks
+    raw.text_origins[path] = ctx.text_origins
     raw.references.extend(ctx.references)
     return value
 
@@ -86,9 +89,12 @@ def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
         if not file.is_file():
             diagnostics.error(path, 1, 1, f"{name}.yaml is missing", f"create {path}; it maps ids to entries")
             raw.registries[name] = {}
+            raw.unreadable.add(name)
             continue
         value = _convert(load_yaml_file(file, path, diagnostics), registry, path, raw, diagnostics)
         raw.registries[name] = value if value is not INVALID else {}
+        if value is INVALID:
+            raw.unreadable.add(name)
     _load_events(raw, diagnostics)
     _load_pages(raw, diagnostics)
     return raw
@@ -139,6 +145,7 @@ def _load_events(raw: RawContent, diagnostics: Diagnostics) -> None:
         raw.paths[f"events/{event_id}"] = path
         value = _convert(load_yaml_file(file, path, diagnostics), EVENT, path, raw, diagnostics)
         if value is INVALID:
+            raw.unreadable.add(f"events/{event_id}")
             continue
         _check_event_name(event_id, relative.parts[0], value, path, raw, diagnostics)
         raw.events[event_id] = value
@@ -175,7 +182,7 @@ def _check_event_name(
 
 def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
     folder = raw.root / "pages"
-    for file in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+    for file in sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []:
         path = display_path(file, raw.root)
         text = decode_utf8(file.read_bytes(), path, diagnostics)
         if text is None:

@@ -6,8 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from timeline.render import dump_json
 from timeline.fields import ID_PATTERN
+from timeline.render import dump_json
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import MapNode, Node, SeqNode
 

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$")
+_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$", re.ASCII)
 MONTHS = [
     "January",
     "February",
@@ -29,7 +29,11 @@ MONTHS = [
 
 
 class EdtfError(ValueError):
-    """A date that is not in the supported subset; the message says why."""
+    """A date that is not in the supported subset; the message says why, the hint how to fix it."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,8 @@ def _parse_point(text: str) -> EdtfPoint:
         raise EdtfError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day, qualifier = match.groups()
     y = int(year)
+    if y == 0:
+        raise EdtfError(f"'{text}' has year 0000; years run from 0001")
     m = int(month) if month else None
     d = int(day) if day else None
     if m is not None and not 1 <= m <= 12:
@@ -151,6 +157,6 @@ def parse_edtf(text: str) -> EdtfDate:
         first, _, second = text.partition("/")
         start, end = _parse_point(first), _parse_point(second)
         if end.last_day < start.first_day:
-            raise EdtfError(f"the interval '{text}' ends before it starts")
+            raise EdtfError(f"the interval '{text}' ends before it starts", f"put the earlier date first: {second}/{first}")
         return EdtfDate(start, end)
     return EdtfDate(_parse_point(text))

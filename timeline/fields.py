@@ -8,6 +8,7 @@ definition.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -46,6 +47,15 @@ class Reference:
     field: str
 
 
+@dataclass(frozen=True)
+class TextOrigin:
+    """Where the text of a Markdown field starts in its file, to place problems found inside the text."""
+
+    line: int  # line of the text's first line
+    first_column: int  # column of the text's first character
+    column: int  # column where each later line's text starts (a block's indentation + 1)
+
+
 @dataclass
 class Context:
     """What conversion of one file reports into."""
@@ -54,6 +64,7 @@ class Context:
     diagnostics: Diagnostics
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
+    text_origins: dict[str, TextOrigin] = field(default_factory=dict)
 
     def error(self, node: Node, where: str, message: str, hint: str = "") -> None:
         self.diagnostics.error(self.path, node.line, node.column, message, hint, where)
@@ -76,9 +87,25 @@ def _shorten(text: str, limit: int = 40) -> str:
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The most similar choice, if any is similar enough to be a likely typo."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return matches[0] if matches else None
+    """The most similar choice, if any is similar enough to be a likely typo.
+
+    The words must also be similar once digits are set aside, so that a shared year
+    ('reuters-2022', 'wire-2022') is not mistaken for a typo.
+    """
+    letters = _letters(word)
+    for match in difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6):
+        if not letters or difflib.SequenceMatcher(None, letters, _letters(match)).ratio() >= 0.6:
+            return match
+    return None
+
+
+def _letters(word: str) -> str:
+    return re.sub(r"[\d\W_]+", "", word)
+
+
+def article(noun: str) -> str:
+    """'an actor', 'a place'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def label(where: str) -> str:
@@ -131,7 +158,7 @@ class Text(Scalar):
         return "Markdown text" if self.markdown else "text"
 
     def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
-        value = node.value.strip() if not self.markdown else node.value.strip("\n")
+        value = node.value.rstrip() if self.markdown else node.value.strip()
         if node.is_null or not value.strip():
             ctx.error(node, where, f"{label(where)} is empty", "write the text, or remove the key if it is optional")
             return INVALID
@@ -142,7 +169,12 @@ class Text(Scalar):
             ctx.error(node, where, f"{label(where)} is '{_shorten(value)}', which is not valid", self.pattern_hint)
             return INVALID
         if self.markdown:
-            ctx.marks[where + "@text"] = (node.line + 1, 1) if node.block else (node.line, node.column)
+            if node.block:
+                origin = TextOrigin(node.line + 1, node.indent + 1, node.indent + 1)
+            else:
+                start = node.column + (0 if node.plain else 1)
+                origin = TextOrigin(node.line, start, 1)
+            ctx.text_origins[where] = origin
         if self.max_words is not None:
             words = len(value.split())
             if words > self.max_words:
@@ -196,7 +228,7 @@ class Ref(Identifier):
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return _described({"type": "string", "pattern": ID_PATTERN}, self.description or f"id of a {self.kind}")
+        return _described({"type": "string", "pattern": ID_PATTERN}, self.description or f"id of {article(self.kind)}")
 
 
 @dataclass
@@ -236,7 +268,7 @@ class Date(Scalar):
         try:
             return parse_edtf(node.value)
         except EdtfError as exc:
-            ctx.error(node, where, f"{label(where)} is not a valid date: {exc}", self.example())
+            ctx.error(node, where, f"{label(where)} is not a valid date: {exc}", exc.hint or self.example())
             return INVALID
 
     def example(self) -> str:
@@ -284,6 +316,9 @@ class Number(Scalar):
             ctx.error(node, where, f"{label(where)} should be a number, but it is {describe(node)}", hint)
             return INVALID
         value = float(text)
+        if not math.isfinite(value):
+            ctx.error(node, where, f"{label(where)} is {describe(node)}, a number too large to use", "check the number")
+            return INVALID
         number: int | float = int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
         return _in_range(number, self.minimum, self.maximum, node, where, ctx)
 
@@ -293,9 +328,14 @@ class Number(Scalar):
 
 def _in_range(value: float, low: float | None, high: float | None, node: Node, where: str, ctx: Context) -> Any:
     if (low is not None and value < low) or (high is not None and value > high):
-        ctx.error(node, where, f"{label(where)} is {value}, outside the allowed range {low} to {high}")
+        hint = f"write a number from {_number(low)} to {_number(high)}"
+        ctx.error(node, where, f"{label(where)} is {value}, outside the allowed range {_number(low)} to {_number(high)}", hint)
         return INVALID
     return value
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
 
 
 def _bounds(schema: dict[str, Any], low: float | None, high: float | None) -> dict[str, Any]:
@@ -327,8 +367,8 @@ class Choice(Scalar):
         return INVALID
 
     def json_schema(self) -> dict[str, Any]:
-        text = self.description + " " + "; ".join(f"{k}: {v}" for k, v in self.choices.items())
-        return _described({"type": "string", "enum": list(self.choices)}, text.strip())
+        meanings = "; ".join(f"{k}: {v}" for k, v in self.choices.items())
+        return _described({"type": "string", "enum": list(self.choices)}, f"{self.description}: {meanings}")
 
 
 @dataclass
@@ -390,6 +430,8 @@ class Field:
 
     @property
     def description(self) -> str:
+        if isinstance(self.type, Choice):
+            return f"{self.type.description}: {self.type.expected}"
         return self.type.description
 
 
@@ -415,6 +457,7 @@ class Record(FieldType):
             return INVALID
         ctx.marks[where] = (node.line, node.column)
         result: dict[str, Any] = {}
+        guessed: set[str] = set()
         for key, child in node.items:
             at = f"{where}.{key.value}" if where else key.value
             spec = self.fields.get(key.value)
@@ -422,6 +465,7 @@ class Record(FieldType):
                 guess = closest(key.value, self.fields)
                 hint = f"did you mean '{guess}'?" if guess else "allowed keys: " + ", ".join(self.fields)
                 ctx.error(key, at, f"unknown key '{key.value}' in {self.name}", hint)
+                guessed.add(guess or "")
                 continue
             if isinstance(child, ScalarNode) and child.is_null and not spec.required:
                 continue  # an optional key left empty means "not given"
@@ -430,7 +474,7 @@ class Record(FieldType):
                 result[key.value] = value
         present = {key.value for key, _ in node.items}
         for name, spec in self.fields.items():
-            if spec.required and name not in present:
+            if spec.required and name not in present and name not in guessed:
                 at = f"{where}.{name}" if where else name
                 ctx.error(node, at, f"{self.name} is missing the required key '{name}'", f"add `{name}:` ({spec.description})")
         if self.check:
@@ -458,17 +502,19 @@ class Registry(FieldType):
 
     def convert(self, node: Node, where: str, ctx: Context) -> Any:
         if not isinstance(node, MapNode):
+            noun = self.record.name.split(" ", 1)[-1]
             ctx.error(
                 node,
                 where,
-                f"the file should be a mapping of ids to {self.record.name} entries, but it is {describe(node)}",
+                f"the file should be a mapping of ids to {noun} entries, but it is {describe(node)}",
                 "start each entry with its id at the left margin, e.g. `shoigu:` then indented keys",
             )
             return INVALID
         entries: dict[str, Any] = {}
         id_type = Identifier(description="id")
         for key, child in node.items:
-            if id_type.convert(key, key.value, ctx) is INVALID:
+            if not _ID.match(key.value):
+                ctx.error(key, key.value, f"the id '{_shorten(key.value)}' is not valid", id_type.pattern_hint)
                 continue
             value = self.record.convert(child, key.value, ctx)
             if value is not INVALID:

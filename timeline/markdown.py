@@ -22,6 +22,7 @@ SITE_LINK = re.compile(r"^/(events|episodes|actors|places|tags)/([a-z0-9-]+)/(#[
 @dataclass(frozen=True)
 class MarkdownProblem:
     line: int  # 0-based line within the text
+    column: int  # 0-based column within that line
     message: str
     hint: str
 
@@ -29,6 +30,7 @@ class MarkdownProblem:
 @dataclass(frozen=True)
 class SiteLink:
     line: int
+    column: int
     kind: str  # events, episodes, actors, places, tags
     target: str
 
@@ -80,45 +82,62 @@ def _walk(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def _locate(lines: list[str], block: tuple[int, int], needle: str) -> tuple[int, int]:
+    """Line and column (0-based) of `needle` within a block's lines, or the block's first line."""
+    for number in range(block[0], min(block[1], len(lines))):
+        column = lines[number].find(needle) if needle else -1
+        if column >= 0:
+            return number, column
+    first = lines[block[0]] if block[0] < len(lines) else ""
+    return block[0], len(first) - len(first.lstrip())
+
+
+_UNSAFE_SOURCE_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):(?:[^()\s]|\([^()\s]*\))*)", re.IGNORECASE)
+
+
 def inspect_markdown(text: str) -> tuple[list[MarkdownProblem], list[SiteLink]]:
     """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used."""
     problems: list[MarkdownProblem] = []
     links: list[SiteLink] = []
-    line = 0
+    lines = text.splitlines()
+    block = (0, 1)
+
+    def problem(needle: str, message: str, hint: str) -> None:
+        line, column = _locate(lines, block, needle)
+        problems.append(MarkdownProblem(line, column, message, hint))
+
     for token in _INSPECTOR.parse(text):
         if token.map:
-            line = token.map[0]
+            block = (token.map[0], token.map[1])
         if token.type == "html_block":
-            problems.append(
-                MarkdownProblem(line, "raw HTML is not allowed", "use Markdown: **bold**, _italic_, [text](https://…)")
+            problem(
+                token.content.strip().split("\n")[0],
+                "raw HTML is not allowed",
+                "use Markdown: **bold**, _italic_, [text](https://…)",
             )
         for child in token.children or []:
             if child.type == "html_inline":
-                problems.append(
-                    MarkdownProblem(line, f"raw HTML is not allowed: {child.content}", "use Markdown instead of HTML tags")
-                )
+                problem(child.content, f"raw HTML is not allowed: {child.content}", "use Markdown instead of HTML tags")
             elif child.type == "image":
-                problems.append(MarkdownProblem(line, "images are not supported in content", "link to the image instead"))
+                problem("![", "images are not supported in content", "link to the image instead")
             elif child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 if not _SAFE_HREF.match(href) or href.startswith("//"):
-                    problems.append(
-                        MarkdownProblem(
-                            line,
-                            f"the link '{href[:60]}' is not allowed",
-                            "link to https:// addresses or to site pages such as /events/<id>/",
-                        )
+                    problem(
+                        href,
+                        f"the link '{href[:60]}' is not allowed",
+                        "link to https:// addresses or to site pages such as /events/<id>/",
                     )
                 elif href.startswith("/"):
                     match = SITE_LINK.match(href)
                     if match:
-                        links.append(SiteLink(line, match.group(1), match.group(2)))
+                        line, column = _locate(lines, block, href)
+                        links.append(SiteLink(line, column, match.group(1), match.group(2)))
                     elif href not in ("/", "/sources/", "/charts/", "/about/", "/methodology/", "/compare/"):
-                        problems.append(
-                            MarkdownProblem(line, f"'{href}' is not a page of the site", "site links look like /events/<id>/")
-                        )
+                        problem(href, f"'{href}' is not a page of the site", "site links look like /events/<id>/")
     # markdown-it drops links whose scheme it considers unsafe; find them in the source too
-    for number, source_line in enumerate(text.splitlines()):
-        for match in re.finditer(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):[^)\s]*)", source_line, re.IGNORECASE):
-            problems.append(MarkdownProblem(number, f"the link '{match.group(1)[:60]}' is not allowed", "use https:// links"))
+    for number, source_line in enumerate(lines):
+        for match in _UNSAFE_SOURCE_LINK.finditer(source_line):
+            message = f"the link '{match.group(1)[:60]}' is not allowed"
+            problems.append(MarkdownProblem(number, match.start(1), message, "use https:// links"))
     return problems, links

@@ -32,8 +32,8 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
 def _check_references(raw: RawContent, diagnostics: Diagnostics) -> None:
     ids = {kind: known_ids(raw, registry) for kind, registry in REFERENCE_KINDS.items()}
     for ref in raw.references:
-        if ref.value in ids[ref.kind]:
-            continue
+        if ref.value in ids[ref.kind] or REFERENCE_KINDS[ref.kind] in raw.unreadable:
+            continue  # known, or its registry could not be read (already reported)
         guess = closest(ref.value, ids[ref.kind])
         where = "content/events/" if ref.kind == "event" else f"content/{REFERENCE_KINDS[ref.kind]}.yaml"
         hint = f"did you mean '{guess}'?" if guess else f"add '{ref.value}' to {where} first, or fix the id"
@@ -144,26 +144,27 @@ def _check_all_markdown(raw: RawContent, diagnostics: Diagnostics) -> None:
 def _check_markdown(
     text: str, path: str, where: str, raw: RawContent, diagnostics: Diagnostics, start: tuple[int, int] | None = None
 ) -> None:
-    line, column = start or raw.position(path, f"{where}@text")
+    origin = raw.text_origins.get(path, {}).get(where)
+    line, first_column, column = (origin.line, origin.first_column, origin.column) if origin else (*(start or (1, 1)), 1)
+
+    def position(offset: int, offset_column: int) -> tuple[int, int]:
+        return line + offset, (first_column if offset == 0 else column) + offset_column
+
     problems, links = inspect_markdown(text)
     for problem in problems:
-        diagnostics.error(path, line + problem.line, column if problem.line == 0 else 1, problem.message, problem.hint, where)
+        diagnostics.error(path, *position(problem.line, problem.column), problem.message, problem.hint, where)
     for link in links:
         if link.target not in known_ids(raw, link.kind):
             guess = closest(link.target, known_ids(raw, link.kind))
             hint = f"did you mean '/{link.kind}/{guess}/'?" if guess else f"check the {_KIND_NAMES[link.kind]} id"
-            diagnostics.error(
-                path,
-                line + link.line,
-                1,
-                f"the link to /{link.kind}/{link.target}/ leads nowhere: no such {_KIND_NAMES[link.kind]}",
-                hint,
-                where,
-            )
+            message = f"the link to /{link.kind}/{link.target}/ leads nowhere: no such {_KIND_NAMES[link.kind]}"
+            diagnostics.error(path, *position(link.line, link.column), message, hint, where)
 
 
 def _warn_unused(raw: RawContent, diagnostics: Diagnostics) -> None:
     """Registry entries nothing refers to: often a typo elsewhere, or something left behind."""
+    if raw.unreadable:
+        return  # a file that could not be read may be what uses them
     used = {(ref.kind, ref.value) for ref in raw.references}
     for registry, kind in (("sources", "source"), ("tags", "tag"), ("actors", "actor"), ("places", "place")):
         path = raw.paths.get(registry, "")

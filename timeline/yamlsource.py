@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 32
 MAX_BYTES = 2_000_000
+TOO_LARGE_HINT = "a content file this large is almost certainly a mistake: one event per file, registries of short entries"
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
@@ -34,6 +35,7 @@ class ScalarNode:
     column: int
     plain: bool = True  # written without quotes or block indicators
     block: bool = False  # a literal (|) or folded (>) block: its text starts on the next line
+    indent: int = 0  # for blocks: the columns of indentation stripped from each line of text
 
     @property
     def is_null(self) -> bool:
@@ -88,27 +90,31 @@ def decode_utf8(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
 def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
     """Compose one YAML document into nodes; report problems and return None if it cannot be read."""
     if len(text) > MAX_BYTES:
-        diagnostics.error(path, 1, 1, f"the file is larger than {MAX_BYTES:,} characters", "split it up")
+        diagnostics.error(path, 1, 1, f"the file is larger than {MAX_BYTES:,} characters", TOO_LARGE_HINT)
         return None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         diagnostics.error(path, 1, 1, "the file is empty", "add the content, or delete the file")
         return None
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            diagnostics.error(
-                path,
-                number,
-                indent.index("\t") + 1,
-                "a tab is used for indentation",
-                "YAML indents with spaces only: replace the tab with spaces",
-            )
-            return None
+    lines = text.splitlines()
     try:
-        return _compose(yaml.parse(text, Loader=_Loader))
+        root = _compose(yaml.parse(text, Loader=_Loader), lines)
+        _refuse_tab_indentation(root, lines)
+        return root
     except _Refused as exc:
         diagnostics.error(path, exc.line, exc.column, exc.message, exc.hint)
     except yaml.MarkedYAMLError as exc:
+        if _is_tab_problem(exc, lines):
+            tab = _first_indenting_tab(lines, set())
+            if tab:
+                diagnostics.error(path, tab[0], tab[1], *_TAB_MESSAGE)
+                return None
+        if exc.context == "while scanning a quoted scalar" and exc.context_mark:
+            mark = exc.context_mark
+            quote = lines[mark.line][mark.column] if mark.line < len(lines) else '"'
+            problem = "the quoted value that starts here is never closed"
+            hint = f"end the value with a closing {quote} on the same line"
+            diagnostics.error(path, mark.line + 1, mark.column + 1, f"this is not valid YAML: {problem}", hint)
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
@@ -116,6 +122,48 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
     except yaml.YAMLError as exc:  # errors without a position, e.g. from the reader
         diagnostics.error(path, 1, 1, f"this is not valid YAML: {exc}", "check the file's syntax")
     return None
+
+
+_TAB_MESSAGE = ("a tab is used for indentation", "YAML indents with spaces only: replace the tab with spaces")
+
+
+def _block_lines(node: Node | None) -> set[int]:
+    """Lines holding the text of literal and folded blocks, where a tab is content, not indentation."""
+    lines: set[int] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, MapNode):
+            stack.extend(value for _, value in current.items)
+        elif isinstance(current, SeqNode):
+            stack.extend(current.items)
+        elif isinstance(current, ScalarNode) and current.block:
+            lines.update(range(current.line + 1, current.line + 2 + current.value.count("\n")))
+    return lines
+
+
+def _is_tab_problem(exc: yaml.MarkedYAMLError, lines: list[str]) -> bool:
+    mark = exc.problem_mark
+    if "tab" in str(exc.problem):
+        return True
+    return bool(mark and mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t")
+
+
+def _first_indenting_tab(lines: list[str], skip: set[int]) -> tuple[int, int] | None:
+    for number, line in enumerate(lines, start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and number not in skip:
+            return number, indent.index("\t") + 1
+    return None
+
+
+def _refuse_tab_indentation(root: Node | None, lines: list[str]) -> None:
+    """libyaml accepts some tab indentation that the pure parser refuses; refuse it whichever parser runs."""
+    if not any("\t" in line for line in lines):
+        return
+    tab = _first_indenting_tab(lines, _block_lines(root))
+    if tab:
+        raise _Refused(tab[0], tab[1], *_TAB_MESSAGE)
 
 
 def _yaml_hint(problem: str) -> str:
@@ -145,7 +193,15 @@ def _position(event: yaml.Event) -> tuple[int, int]:
     return event.start_mark.line + 1, event.start_mark.column + 1
 
 
-def _compose(events: object) -> Node | None:
+def _block_indent(lines: list[str], line: int) -> int:
+    """Indentation of a block scalar's text: that of its first non-blank line after the indicator (1-based line)."""
+    for text in lines[line:]:
+        if text.strip():
+            return len(text) - len(text.lstrip(" "))
+    return 0
+
+
+def _compose(events: object, lines: list[str]) -> Node | None:
     """Build the node tree iteratively (no recursion, so depth is bounded only by MAX_DEPTH)."""
     stack: list[SeqNode | MapNode] = []
     pending_keys: list[ScalarNode | None] = []
@@ -198,7 +254,9 @@ def _compose(events: object) -> Node | None:
                 raise _Refused(line, column, "the file holds more than one YAML document", "remove the `---` line")
         elif isinstance(event, yaml.ScalarEvent):
             line, column = _position(event)
-            attach(ScalarNode(event.value, line, column, not event.style, event.style in ("|", ">")))
+            block = event.style in ("|", ">")
+            indent = _block_indent(lines, line) if block else 0
+            attach(ScalarNode(event.value, line, column, not event.style, block, indent))
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             line, column = _position(event)
             if len(stack) >= MAX_DEPTH:

@@ -1,0 +1,204 @@
+"""The EDTF subset: YYYY, YYYY-MM, YYYY-MM-DD, qualifiers ~ ? %, and intervals a/b."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from timeline.edtf import EdtfDate, EdtfError, EdtfPoint, parse_edtf
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "point", "precision", "first", "last"),
+    [
+        ("2022", EdtfPoint(2022), "year", D(2022, 1, 1), D(2022, 12, 31)),
+        ("2022-07", EdtfPoint(2022, 7), "month", D(2022, 7, 1), D(2022, 7, 31)),
+        ("2022-02", EdtfPoint(2022, 2), "month", D(2022, 2, 1), D(2022, 2, 28)),
+        ("2024-02", EdtfPoint(2024, 2), "month", D(2024, 2, 1), D(2024, 2, 29)),
+        ("2022-07-03", EdtfPoint(2022, 7, 3), "day", D(2022, 7, 3), D(2022, 7, 3)),
+        ("0001-01-01", EdtfPoint(1, 1, 1), "day", D(1, 1, 1), D(1, 1, 1)),
+        ("9999-12", EdtfPoint(9999, 12), "month", D(9999, 12, 1), D(9999, 12, 31)),
+    ],
+)
+def test_points(text: str, point: EdtfPoint, precision: str, first: dt.date, last: dt.date) -> None:
+    date = parse_edtf(text)
+    assert date == EdtfDate(point)
+    assert date.start.precision == precision
+    assert (date.first_day, date.last_day) == (first, last)
+    assert str(date) == text
+    assert date.iso() == first.isoformat()
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier", "approximate", "uncertain"),
+    [
+        ("2022-07-03", "", False, False),
+        ("2022-07-03~", "~", True, False),
+        ("2022-07?", "?", False, True),
+        ("2022%", "%", True, True),
+    ],
+)
+def test_qualifiers(text: str, qualifier: str, approximate: bool, uncertain: bool) -> None:
+    point = parse_edtf(text).start
+    assert point.qualifier == qualifier
+    assert (point.approximate, point.uncertain) == (approximate, uncertain)
+    assert str(point) == text
+
+
+def test_qualifier_does_not_change_the_days_covered() -> None:
+    assert parse_edtf("2022-07~").first_day == parse_edtf("2022-07").first_day == D(2022, 7, 1)
+    assert parse_edtf("2022-07~").last_day == D(2022, 7, 31)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2022-07-01/2022-07-04", D(2022, 7, 1), D(2022, 7, 4)),
+        ("2022-07-03/2022-07-03", D(2022, 7, 3), D(2022, 7, 3)),
+        ("2022/2023-03", D(2022, 1, 1), D(2023, 3, 31)),
+        ("2022-06~/2022-07-03?", D(2022, 6, 1), D(2022, 7, 3)),
+        ("2022-07/2022-07-15", D(2022, 7, 1), D(2022, 7, 15)),
+    ],
+)
+def test_intervals(text: str, first: dt.date, last: dt.date) -> None:
+    date = parse_edtf(text)
+    assert date.end is not None
+    assert (date.first_day, date.last_day) == (first, last)
+    assert str(date) == text
+    assert not date.is_exact_day
+
+
+def test_interval_parts_keep_their_qualifiers() -> None:
+    date = parse_edtf("2022-06~/2022-07-03?")
+    assert date.start == EdtfPoint(2022, 6, None, "~")
+    assert date.end == EdtfPoint(2022, 7, 3, "?")
+
+
+def test_surrounding_whitespace_is_ignored() -> None:
+    assert parse_edtf("  2022-07-03\n") == parse_edtf("2022-07-03")
+
+
+@pytest.mark.parametrize(
+    ("text", "human"),
+    [
+        ("2022-07-03", "3 July 2022"),
+        ("2022-07", "July 2022"),
+        ("2022", "2022"),
+        ("2022-12-25~", "about 25 December 2022"),
+        ("2022-01?", "January 2022 (uncertain)"),
+        ("2014%", "about 2014 (uncertain)"),
+        ("2022-07-01/2022-07-04", "1 July 2022 to 4 July 2022"),
+        ("2022-06~/2022-07?", "about June 2022 to July 2022 (uncertain)"),
+        ("0987-03-09", "9 March 987"),
+    ],
+)
+def test_human(text: str, human: str) -> None:
+    assert parse_edtf(text).human() == human
+
+
+def test_is_exact_day_only_for_an_unqualified_day() -> None:
+    assert parse_edtf("2022-07-03").is_exact_day
+    assert not parse_edtf("2022-07-03~").is_exact_day
+    assert not parse_edtf("2022-07").is_exact_day
+    assert not parse_edtf("2022-07-03/2022-07-04").is_exact_day
+
+
+def test_midpoint() -> None:
+    assert parse_edtf("2022-07-01/2022-07-05").midpoint == D(2022, 7, 3)
+    assert parse_edtf("2022-07-03").midpoint == D(2022, 7, 3)
+    assert parse_edtf("2022").midpoint == D(2022, 7, 2)
+
+
+def test_sort_order_is_chronological_and_narrower_first() -> None:
+    texts = [
+        "2023",
+        "2022-07-03~",
+        "2022",
+        "2022-07",
+        "2022-07-03",
+        "2022-07-01/2022-07-04",
+        "2022-07-01",
+        "2021-12-31",
+        "2022-01-01",
+        "2022-01",
+    ]
+    ordered = sorted(texts, key=lambda t: parse_edtf(t).sort_key)
+    assert ordered == [
+        "2021-12-31",
+        "2022-01-01",
+        "2022-01",
+        "2022",
+        "2022-07-01",
+        "2022-07-01/2022-07-04",
+        "2022-07",
+        "2022-07-03",
+        "2022-07-03~",
+        "2023",
+    ]
+
+
+@pytest.mark.parametrize("text", ["2024-02-29", "2000-02-29", "1996-02-29"])
+def test_leap_days_of_leap_years_are_valid(text: str) -> None:
+    assert parse_edtf(text).first_day.day == 29
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("2023-02-29", 28), ("1900-02-29", 28), ("2022-02-30", 28), ("2024-02-30", 29)],
+)
+def test_days_past_the_end_of_february(text: str, days: int) -> None:
+    year = text[:4]
+    with pytest.raises(EdtfError) as error:
+        parse_edtf(text)
+    assert str(error.value) == f"'{text}' has day {text[-2:]}, but February {year} has {days} days"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2022-13", "'2022-13' has month 13; months run from 01 to 12"),
+        ("2022-00-10", "'2022-00-10' has month 00; months run from 01 to 12"),
+        ("2022-13-45", "'2022-13-45' has month 13; months run from 01 to 12"),
+        ("2022-07-00", "'2022-07-00' has day 00, but July 2022 has 31 days"),
+        ("2022-04-31", "'2022-04-31' has day 31, but April 2022 has 30 days"),
+        ("yesterday", "'yesterday' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("", "'' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2022-7-3", "'2022-7-3' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("22-07-03", "'22-07-03' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("03.07.2022", "'03.07.2022' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2022-07-03T10:00", "'2022-07-03T10:00' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2022-07-03~?", "'2022-07-03~?' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("~2022", "'~2022' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2022-07-03/", "'' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("/2022", "'' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2022/2023/2024", "'2023/2024' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("2022-07-03/2022-07-01", "the interval '2022-07-03/2022-07-01' ends before it starts"),
+        ("2023/2022", "the interval '2023/2022' ends before it starts"),
+        ("2022-07-05/2022-06", "the interval '2022-07-05/2022-06' ends before it starts"),
+    ],
+)
+def test_errors_say_why(text: str, message: str) -> None:
+    with pytest.raises(EdtfError) as error:
+        parse_edtf(text)
+    assert str(error.value) == message
+
+
+def test_edtf_error_is_a_value_error() -> None:
+    assert issubclass(EdtfError, ValueError)
+
+
+@pytest.mark.parametrize("text", ["0000", "0000-01", "0000-02-29", "0000/2022"])
+def test_year_zero_is_refused(text: str) -> None:
+    """Year 0000 is refused (Python dates start at year 1; it must not crash date arithmetic later)."""
+    with pytest.raises(EdtfError, match="0000"):
+        parse_edtf(text).first_day  # noqa: B018 - the property would compute the date
+
+
+@pytest.mark.parametrize("text", ["２０２２-07-03", "٢٠٢٢", "2022-0٧"])
+def test_only_ascii_digits_are_digits(text: str) -> None:
+    """Only ASCII digits make a date, as in the JSON Schema pattern (full-width and Arabic-Indic digits do not)."""
+    with pytest.raises(EdtfError):
+        parse_edtf(text)
