@@ -221,6 +221,6 @@ def test_regenerate_rewrites_only_what_changed(tmp_path: Path, monkeypatch: pyte
     assert (
         (tmp_path / "unknown-actor" / "expected.txt")
         .read_text(encoding="utf-8")
-        .startswith(f"content/{bad_cases.LYSYCHANSK}:6:10: error: unknown actor 'shoigy'\n")
+        .startswith(f"content/{bad_cases.LYSYCHANSK}:6:10: error: unknown actor 'shoigy' (field: actors[0])\n")
     )
     assert (tmp_path / "unknown-tag" / "expected.txt").read_bytes() == unchanged

@@ -430,7 +430,7 @@ def test_mapping_where_a_list_is_expected() -> None:
 def test_unique_list_reports_the_second_occurrence() -> None:
     value, problems, _ = convert(TAGS, "[control, military, control]", "tags")
     assert value == ["control", "military"]
-    assert problems == ["f.yaml:1:24: error: 'control' is listed twice in 'tags'\n  hint: remove one"]
+    assert problems == ["f.yaml:1:24: error: 'control' is listed twice in 'tags' (field: tags[2])\n  hint: remove one"]
 
 
 def test_list_keeps_the_good_items_and_reports_the_bad() -> None:
@@ -498,26 +498,28 @@ def test_required_null_is_an_error() -> None:
 
 def test_unknown_key_with_did_you_mean() -> None:
     assert convert(PERSON, "\n  name: a\n  rol: b\n")[1] == [
-        "f.yaml:3:3: error: unknown key 'rol' in a person\n  hint: did you mean 'role'?"
+        "f.yaml:3:3: error: unknown key 'rol' in a person (field: v.rol)\n  hint: did you mean 'role'?"
     ]
 
 
 def test_unknown_key_without_close_match_lists_the_keys() -> None:
     assert convert(PERSON, "\n  name: a\n  location: b\n")[1] == [
-        "f.yaml:3:3: error: unknown key 'location' in a person\n  hint: allowed keys: name, role, born, tags"
+        "f.yaml:3:3: error: unknown key 'location' in a person (field: v.location)\n  hint: allowed keys: name, role, born, tags"
     ]
 
 
 def test_missing_required_key_at_the_mapping() -> None:
     value, problems, _ = convert(PERSON, "\n  role: b\n", "actors.x")
     assert value == {"role": "b"}
-    assert problems == ["f.yaml:2:3: error: a person is missing the required key 'name'\n  hint: add `name:` (the name)"]
+    assert problems == [
+        "f.yaml:2:3: error: a person is missing the required key 'name' (field: actors.x.name)\n  hint: add `name:` (the name)"
+    ]
 
 
 def test_misspelt_required_key_is_one_error() -> None:
     """A misspelt required key gives one error (the unknown key, with its did-you-mean), not two."""
     assert convert(PERSON, "\n  nmae: a\n")[1] == [
-        "f.yaml:2:3: error: unknown key 'nmae' in a person\n  hint: did you mean 'name'?"
+        "f.yaml:2:3: error: unknown key 'nmae' in a person (field: v.nmae)\n  hint: did you mean 'name'?"
     ]
 
 

@@ -20,9 +20,16 @@ class Diagnostic:
     severity: str = "error"  # "error" or "warning"
     field: str = ""  # dotted path of the offending field, e.g. claims[1].sources[0].quote
 
+    @property
+    def full_message(self) -> str:
+        """The message, naming the field by its path when the message does not already."""
+        if self.field and f"'{self.field}'" not in self.message:
+            return f"{self.message} (field: {self.field})"
+        return self.message
+
     def format_text(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
-        text = f"{where}: {self.severity}: {self.message}"
+        text = f"{where}: {self.severity}: {self.full_message}"
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
@@ -30,7 +37,7 @@ class Diagnostic:
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so a pull request shows the problem on its line."""
         title = f"{self.field}: {self.severity}" if self.field else self.severity
-        body = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        body = self.full_message + (f" (hint: {self.hint})" if self.hint else "")
         kind = "error" if self.severity == "error" else "warning"
         return (
             f"::{kind} file={_escape_property(self.path)},line={self.line},col={self.column},"
