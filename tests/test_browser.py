@@ -138,7 +138,9 @@ def test_filters_hide_and_show_events(watch: PageWatch, real_url: str) -> None:
     page.reload()  # the state survives in the address
     assert page.locator("select[name=side]").input_value() == "ukraine"
     page.locator("form.filters [type=reset], form.filters button.reset").first.click()
+    wait_until(page, f"document.querySelectorAll('ol.events > li:not([hidden])').length === {total}")
     assert visible_events(page) == total
+    assert "side=" not in page.url
     assert watch.errors == []
 
 

@@ -14,23 +14,24 @@ _KIND_NAMES = {"events": "event", "episodes": "episode", "actors": "actor", "pla
 
 
 def known_ids(raw: RawContent, kind: str) -> set[str]:
+    """Ids of one kind ("events", "actors", ...): every event file counts, even one that failed to load."""
     if kind == "events":
-        return {key.split("/", 1)[1] for key in raw.paths if key.startswith("events/")}
+        return {key[7:] for key in raw.paths if key.startswith("events/")}
     return set(raw.registries.get(kind, {}))
 
 
 def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
     """Report every cross-file problem; adds to `diagnostics`, never stops early."""
-    _check_references(raw, diagnostics)
+    ids = {kind: known_ids(raw, registry) for kind, registry in REFERENCE_KINDS.items()}
+    _check_references(raw, ids, diagnostics)
     _check_republishing(raw, diagnostics)
     for event_id, event in raw.events.items():
         _check_event(event_id, event, raw, diagnostics)
-    _check_all_markdown(raw, diagnostics)
+    _check_all_markdown(raw, ids, diagnostics)
     _warn_unused(raw, diagnostics)
 
 
-def _check_references(raw: RawContent, diagnostics: Diagnostics) -> None:
-    ids = {kind: known_ids(raw, registry) for kind, registry in REFERENCE_KINDS.items()}
+def _check_references(raw: RawContent, ids: dict[str, set[str]], diagnostics: Diagnostics) -> None:
     for ref in raw.references:
         if ref.value in ids[ref.kind] or REFERENCE_KINDS[ref.kind] in raw.unreadable:
             continue  # known, or its registry could not be read (already reported)
@@ -128,21 +129,27 @@ def _check_event(event_id: str, event: dict[str, Any], raw: RawContent, diagnost
         )
 
 
-def _check_all_markdown(raw: RawContent, diagnostics: Diagnostics) -> None:
+def _check_all_markdown(raw: RawContent, ids: dict[str, set[str]], diagnostics: Diagnostics) -> None:
     for event_id, event in raw.events.items():
         if "summary" in event:
-            _check_markdown(event["summary"], raw.paths[f"events/{event_id}"], "summary", raw, diagnostics)
+            _check_markdown(event["summary"], raw.paths[f"events/{event_id}"], "summary", raw, ids, diagnostics)
     for episode_id, episode in raw.registries.get("episodes", {}).items():
         if "summary" in episode:
-            _check_markdown(episode["summary"], raw.paths["episodes"], f"{episode_id}.summary", raw, diagnostics)
+            _check_markdown(episode["summary"], raw.paths["episodes"], f"{episode_id}.summary", raw, ids, diagnostics)
     if "intro" in raw.site.get("comparison", {}):
-        _check_markdown(raw.site["comparison"]["intro"], raw.paths["site"], "comparison.intro", raw, diagnostics)
+        _check_markdown(raw.site["comparison"]["intro"], raw.paths["site"], "comparison.intro", raw, ids, diagnostics)
     for page in raw.pages.values():
-        _check_markdown(page.body, page.path, "", raw, diagnostics, start=(page.body_line, 1))
+        _check_markdown(page.body, page.path, "", raw, ids, diagnostics, start=(page.body_line, 1))
 
 
 def _check_markdown(
-    text: str, path: str, where: str, raw: RawContent, diagnostics: Diagnostics, start: tuple[int, int] | None = None
+    text: str,
+    path: str,
+    where: str,
+    raw: RawContent,
+    ids: dict[str, set[str]],
+    diagnostics: Diagnostics,
+    start: tuple[int, int] | None = None,
 ) -> None:
     origin = raw.text_origins.get(path, {}).get(where)
     line, first_column, column = (origin.line, origin.first_column, origin.column) if origin else (*(start or (1, 1)), 1)
@@ -154,8 +161,9 @@ def _check_markdown(
     for problem in problems:
         diagnostics.error(path, *position(problem.line, problem.column), problem.message, problem.hint, where)
     for link in links:
-        if link.target not in known_ids(raw, link.kind):
-            guess = closest(link.target, known_ids(raw, link.kind))
+        known = ids[_KIND_NAMES[link.kind]]
+        if link.target not in known:
+            guess = closest(link.target, known)
             hint = f"did you mean '/{link.kind}/{guess}/'?" if guess else f"check the {_KIND_NAMES[link.kind]} id"
             message = f"the link to /{link.kind}/{link.target}/ leads nowhere: no such {_KIND_NAMES[link.kind]}"
             diagnostics.error(path, *position(link.line, link.column), message, hint, where)
