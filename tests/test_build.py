@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SMALL_CONTENT, build
-from timeline.build import load_timeline
+from timeline.build import build_site, load_timeline
 from timeline.cli import main
 from timeline.diagnostics import Diagnostics
 
@@ -93,7 +93,7 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch
     assert "content/events/2022/2022-07-03-haidai-account.yaml:4:10: error: unknown actor 'haidia'" in err
     assert "hint: did you mean 'haidai'?" in err
     assert files_of(site) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]  # no temporary folders left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.manifest.json", "content", "site"]  # nothing left over
 
 
 def test_rebuild_replaces_the_site_and_drops_stale_files(tmp_path: Path) -> None:
@@ -149,3 +149,44 @@ def test_no_page_refers_to_another_host(real_site: Path) -> None:
                 continue
             offenders.add((page.relative_to(real_site).as_posix(), url))
     assert not offenders
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_incremental_rebuild_equals_a_clean_build_and_writes_only_what_changed(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SMALL_CONTENT, content)
+    site = build(content, tmp_path / "site")
+    style = next((site / "static").glob("style.*.css"))
+    untouched = {p: p.stat().st_mtime_ns for p in (style, site / "about" / "index.html")}
+    edit(content / "events" / "2022" / "2022-07-03-haidai-account.yaml", "describes the assault", "reports the assault")
+    (content / "events" / "2014" / "2014-separatists.yaml").unlink()
+    edit(content / "events" / "2022" / "2022-07-03-lysychansk-claim.yaml", "tags: [control, military]", "tags: [control]")
+    (content / "tags.yaml").write_text(
+        (content / "tags.yaml")
+        .read_text(encoding="utf-8")
+        .replace("background:\n  label: Background\n  description: Earlier events.\n", ""),
+        encoding="utf-8",
+    )
+    diagnostics = Diagnostics()
+    report = build_site(content, ROOT / "templates", site, diagnostics)
+    assert report is not None, [d.format_text() for d in diagnostics]
+    clean = build(content, tmp_path / "clean")
+    assert files_of(site) == files_of(clean)
+    assert not (site / "events" / "2014-separatists").exists()
+    assert 0 < report.changed < report.files
+    assert report.removed >= 2  # the deleted event's page and its tag's page
+    assert {p: p.stat().st_mtime_ns for p in untouched} == untouched
+
+
+def test_a_rebuild_with_nothing_changed_does_nothing(tmp_path: Path) -> None:
+    site = build(SMALL_CONTENT, tmp_path / "site")
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*")}
+    report = build_site(SMALL_CONTENT, ROOT / "templates", site, Diagnostics())
+    assert report is not None
+    assert report.up_to_date
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before

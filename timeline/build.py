@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from timeline.content import load_content
+from timeline.content import RawContent, load_content
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline, build_timeline
+from timeline.output import inputs_fingerprint, read_manifest
 from timeline.validate import validate
 
 
@@ -16,19 +18,40 @@ class BuildReport:
     pages: int
     files: int
     bytes: int
+    changed: int = 0  # files written (all of them on a first build)
+    removed: int = 0
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+
+
+def _inputs(content: Path, templates: Path) -> str:
+    """What a build's output depends on, cheaply: the files' stats, the code's and plotly's versions."""
+    from importlib.metadata import version
+
+    from timeline import __version__
+
+    extra = f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+    return inputs_fingerprint([p for p in (content, templates) if p.is_dir()], extra)
+
+
+def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:
+    """Read and check all content, reporting every problem into `diagnostics`."""
+    raw = load_content(content, diagnostics)
+    validate(raw, diagnostics)
+    return raw
 
 
 def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
     """Read and check all content; the model, or None when any error was found."""
-    raw = load_content(content, diagnostics)
-    validate(raw, diagnostics)
-    if diagnostics.errors:
-        return None
-    return build_timeline(raw)
+    raw = check_content(content, diagnostics)
+    return None if diagnostics.errors else build_timeline(raw)
 
 
 def build_site(content: Path, templates: Path, out: Path, diagnostics: Diagnostics) -> BuildReport | None:
     """Build the whole site into `out`; on any content error, report it and leave `out` untouched."""
+    inputs = _inputs(content, templates)
+    recorded, outputs = read_manifest(out)
+    if recorded == inputs and outputs:
+        return BuildReport(pages=0, files=len(outputs), bytes=0, up_to_date=True)
     timeline = load_timeline(content, diagnostics)
     if timeline is None:
         return None
@@ -37,7 +60,7 @@ def build_site(content: Path, templates: Path, out: Path, diagnostics: Diagnosti
     from timeline.write import template_position, write_site  # rendering imports plotly; `check` never pays for it
 
     try:
-        return write_site(timeline, templates, out)
+        return write_site(timeline, templates, out, inputs)
     except TemplateError as exc:
         path, line = template_position(exc, templates)
         diagnostics.error(path, line, 1, f"template error: {exc.message}", "fix the template; nothing was written")

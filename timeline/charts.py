@@ -113,22 +113,40 @@ def _stack_offsets(events: tuple[Event, ...], key: Any) -> dict[str, int]:
     return offsets
 
 
-def overview_chart(timeline: Timeline) -> Chart | None:
-    """Events of every episode on a date axis by track, one panel per episode; click opens the event."""
-    from plotly.subplots import make_subplots
+MAX_PANELS = 3  # above this many episodes the overview shows one date axis
+AGGREGATE_ABOVE = 1500  # events: above this the overview counts events per month instead of drawing each
+WEBGL_ABOVE = 1000  # points in one trace: above this, WebGL keeps the chart responsive
+PER_EVENT_ROWS = 60  # events: above this, per-event bar charts become distributions
 
+
+def _scatter(points: int) -> Any:
+    import plotly.graph_objects as go
+
+    return go.Scattergl if points > WEBGL_ABOVE else go.Scatter
+
+
+def overview_chart(timeline: Timeline) -> Chart | None:
+    """Every event of the episodes on a date axis by track, a panel per episode; click opens the event."""
     episodes = [e for e in timeline.episodes if timeline.by_episode.get(e.id)]
     if not episodes:
         return None
+    count = sum(len(timeline.by_episode[e.id]) for e in episodes)
+    if count > AGGREGATE_ABOVE:
+        return _overview_by_month(timeline, episodes, count)
+    from plotly.subplots import make_subplots
+
+    events_of = {e.id: timeline.by_episode[e.id] for e in episodes}
+    if len(episodes) <= MAX_PANELS:
+        panels = [(e.label, events_of[e.id], e.start.first_day, e.end.last_day) for e in episodes]
+    else:
+        every = tuple(ev for e in episodes for ev in events_of[e.id])
+        panels = [("All episodes", every, episodes[0].start.first_day, max(e.end.last_day for e in episodes))]
     tracks = sorted({_track(e) for e in timeline.events if e.episode})
     track_index = {label: i for i, label in enumerate(tracks)}
-    figure = make_subplots(rows=len(episodes), cols=1, subplot_titles=[e.label for e in episodes], vertical_spacing=0.12)
-    import plotly.graph_objects as go
-
+    spacing = 0.12 if len(panels) < 2 else min(0.12, 0.5 / (len(panels) - 1))
+    figure = make_subplots(rows=len(panels), cols=1, subplot_titles=[p[0] for p in panels], vertical_spacing=spacing)
     shown: set[str] = set()
-    rows: list[tuple[Cell, ...]] = []
-    for row, episode in enumerate(episodes, start=1):
-        events = timeline.by_episode[episode.id]
+    for row, (_, events, first, last) in enumerate(panels, start=1):
         offsets = _stack_offsets(events, lambda e: (e.date.midpoint, _track(e)))
         for status in ["none", *STATUS_COLOURS]:
             group = [e for e in events if (_main_status(e) or "none") == status]
@@ -136,7 +154,7 @@ def overview_chart(timeline: Timeline) -> Chart | None:
                 continue
             name = "no claim" if status == "none" else status
             figure.add_trace(
-                go.Scatter(
+                _scatter(len(group))(
                     x=[e.date.midpoint.isoformat() for e in group],
                     y=[track_index[_track(e)] + 0.18 * offsets[e.id] for e in group],
                     mode="markers",
@@ -157,15 +175,8 @@ def overview_chart(timeline: Timeline) -> Chart | None:
                 col=1,
             )
             shown.add(name)
-        figure.update_xaxes(
-            range=[
-                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
-                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
-            ],
-            type="date",
-            row=row,
-            col=1,
-        )
+        day = dt.timedelta(days=1)
+        figure.update_xaxes(range=[(first - day).isoformat(), (last + day).isoformat()], type="date", row=row, col=1)
         figure.update_yaxes(
             tickvals=list(range(len(tracks))),
             ticktext=tracks,
@@ -174,30 +185,68 @@ def overview_chart(timeline: Timeline) -> Chart | None:
             row=row,
             col=1,
         )
-        rows.extend(
-            (
-                (e.date.human(), None),
-                (e.title, _event_link(e)),
-                (episode.title, f"episodes/{episode.id}/"),
-                (_track(e), None),
-                (_main_status(e) or "no claim", None),
-            )
-            for e in events
+    rows = tuple(
+        (
+            (e.date.human(), None),
+            (e.title, _event_link(e)),
+            (e.episode.title if e.episode else "", f"episodes/{e.episode.id}/" if e.episode else None),
+            (_track(e), None),
+            (_main_status(e) or "no claim", None),
         )
-    height = 120 + 90 * len(episodes) * max(2, len(tracks)) // 2
+        for panel in panels
+        for e in panel[1]
+    )
+    height = 120 + 90 * len(panels) * max(2, len(tracks)) // 2
     figure.update_layout(**_layout(height=height))
-    count = sum(len(timeline.by_episode[e.id]) for e in episodes)
     return Chart(
         id="overview",
-        title="Overview: every event of both episodes",
+        title=f"Overview: every event of {_episodes_phrase(len(episodes))}",
         summary=(
-            f"{count} events in {len(episodes)} episodes, one panel per episode, placed by date and by main tag. "
+            f"{count} events in {len(episodes)} episodes, placed by date and by main tag. "
             "Marker shape and colour give the status of the event's main claim; larger markers are more important events. "
             "Select a marker to open its event."
         ),
         figure=_plain_figure(figure),
-        table=ChartTable("events by date", ("Date", "Event", "Episode", "Track", "Main claim status"), tuple(rows)),
+        table=ChartTable("events by date", ("Date", "Event", "Episode", "Track", "Main claim status"), rows),
         height=height,
+    )
+
+
+def _episodes_phrase(count: int) -> str:
+    return "the episode" if count == 1 else "both episodes" if count == 2 else f"{count} episodes"
+
+
+def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) -> Chart:
+    """For large timelines: events per month, stacked by the status of their main claim."""
+    import plotly.graph_objects as go
+
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for episode in episodes:
+        for event in timeline.by_episode[episode.id]:
+            counts[(event.date.first_day.strftime("%Y-%m"), _main_status(event) or "none")] += 1
+    months = sorted({month for month, _ in counts})
+    traces = [
+        go.Bar(
+            x=months,
+            y=[counts.get((m, status), 0) for m in months],
+            name="no claim" if status == "none" else status,
+            marker={"color": STATUS_COLOURS.get(status, "#777777")},
+        )
+        for status in ["none", *STATUS_COLOURS]
+        if any(s == status for _, s in counts)
+    ]
+    rows = tuple(
+        ((month, None), (str(sum(counts.get((month, s), 0) for s in ["none", *STATUS_COLOURS])), None)) for month in months
+    )
+    layout = _layout(
+        barmode="stack", height=420, xaxis={"type": "category", "automargin": True}, yaxis={"title": {"text": "events"}}
+    )
+    return Chart(
+        id="overview",
+        title=f"Overview: events per month across {_episodes_phrase(len(episodes))}",
+        summary=f"{count} events, counted per month and stacked by the status of each event's main claim.",
+        figure=_figure(traces, layout),
+        table=ChartTable("events per month", ("Month", "Events"), rows),
     )
 
 
@@ -329,6 +378,8 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
     events = timeline.events
     if not events:
         return None
+    if len(events) > PER_EVENT_ROWS:
+        return _sources_distribution(events)
     labels = [f"{e.date.start} {_shorten(e.title, 48)}" for e in events]
     links = [_event_link(e) for e in events]
     traces = [
@@ -369,6 +420,37 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
         figure=_figure(traces, layout),
         table=ChartTable("sources per event", ("Event", "Sources", "Independent"), rows),
         height=height,
+    )
+
+
+def _sources_distribution(events: tuple[Event, ...]) -> Chart:
+    """For many events: how many events cite one, two, three... sources, and how many independent ones."""
+    import plotly.graph_objects as go
+
+    total: dict[int, int] = defaultdict(int)
+    independent: dict[int, int] = defaultdict(int)
+    for event in events:
+        total[len(event.sources)] += 1
+        independent[event.independent_sources] += 1
+    sizes = sorted(total.keys() | independent.keys())
+    traces = [
+        go.Bar(x=sizes, y=[total.get(n, 0) for n in sizes], name="sources", marker={"color": "#56B4E9"}),
+        go.Bar(x=sizes, y=[independent.get(n, 0) for n in sizes], name="independent", marker={"color": "#0072B2"}),
+    ]
+    layout = _layout(
+        barmode="group", height=380, xaxis={"title": {"text": "sources cited"}, "dtick": 1}, yaxis={"title": {"text": "events"}}
+    )
+    rows = tuple(((str(n), None), (str(total.get(n, 0)), None), (str(independent.get(n, 0)), None)) for n in sizes)
+    return Chart(
+        id="sources-per-event",
+        title="Sources per event",
+        summary=(
+            f"How many of the {len(events)} events cite one, two, three or more sources, and how many "
+            "independent sources they have once copies of the same report are counted once."
+        ),
+        figure=_figure(traces, layout),
+        table=ChartTable("events by number of sources", ("Sources", "Events (all sources)", "Events (independent)"), rows),
+        height=380,
     )
 
 
@@ -421,8 +503,9 @@ def figures_chart(timeline: Timeline) -> Chart | None:
 
     by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
     for event in timeline.events:
-        for figure in event.figures:
-            by_label[figure.label].append((event, figure))
+        for figure in event.figures:  # one label within one event is one figure, as each source reports it
+            name = figure.label if len(timeline.by_id) < 2 else f"{figure.label} ({event.date.human()})"
+            by_label[name].append((event, figure))
     differing = {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
     if not differing:
         return None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import __version__
-from timeline.build import build_site, load_timeline
+from timeline.build import build_site, check_content
 from timeline.diagnostics import Diagnostics, format_diagnostics
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK
     if args.command == "check":
-        load_timeline(args.content, diagnostics)
+        check_content(args.content, diagnostics)
         return _report(diagnostics, args.format, args.strict)
     started = time.perf_counter()
     report = build_site(args.content, args.templates, args.out, diagnostics)
@@ -95,7 +95,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONTENT
     if args.format == "text":
         seconds = time.perf_counter() - started
-        print(f"built {report.pages} pages, {report.files} files ({report.bytes / 1e6:.1f} MB) in {args.out}/ in {seconds:.2f} s")
+        if report.up_to_date:
+            print(f"{args.out}/ is up to date ({report.files} files; nothing changed) in {seconds:.2f} s")
+        else:
+            print(
+                f"built {report.pages} pages, {report.files} files ({report.bytes / 1e6:.1f} MB) in {args.out}/"
+                f" in {seconds:.2f} s: {report.changed} written, {report.removed} removed"
+            )
     return status
 
 

@@ -5,8 +5,11 @@ The result is plain data plus the position of every field; nothing here looks ac
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -57,10 +60,57 @@ class RawContent:
 
 def display_path(file: Path, root: Path) -> str:
     """How a file is named in messages: relative to the working directory when possible."""
+    return f"{_display_root(root)}/{file.relative_to(root).as_posix()}"
+
+
+@lru_cache(maxsize=8)
+def _display_root(root: Path) -> str:
     try:
-        return str(file.resolve().relative_to(Path.cwd().resolve()))
+        return str(root.resolve().relative_to(Path.cwd().resolve()).as_posix())
     except ValueError:
-        return str(file)
+        return str(root)
+
+
+@dataclass
+class _Converted:
+    """One file read and converted, possibly in another process: everything it reports."""
+
+    value: Any
+    marks: dict[str, tuple[int, int]]
+    text_origins: dict[str, TextOrigin]
+    references: list[Reference]
+    diagnostics: list[Any]
+
+
+def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
+    diagnostics = Diagnostics()
+    node = load_yaml_file(file, path, diagnostics)
+    if node is None:
+        return _Converted(INVALID, {}, {}, [], diagnostics.items)
+    ctx = Context(path, diagnostics)
+    value = schema.convert(node, "", ctx)
+    ctx.marks.setdefault("", (node.line, node.column))
+    return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items)
+
+
+def _merge(converted: _Converted, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+    raw.marks[path] = converted.marks
+    raw.text_origins[path] = converted.text_origins
+    raw.references.extend(converted.references)
+    diagnostics.extend(converted.diagnostics)
+    return converted.value
+
+
+PARALLEL_LOAD_ABOVE = 1000  # event files: below this, worker processes cost more than they save
+
+
+def _convert_events(jobs: list[tuple[Path, str]]) -> list[_Converted]:
+    """Read and convert event files, on every core when there are many (the work is independent per file)."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if len(jobs) < PARALLEL_LOAD_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_read_and_convert(file, path, EVENT) for file, path in jobs]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.starmap(_read_and_convert, [(file, path, EVENT) for file, path in jobs], chunksize=256)
 
 
 def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
@@ -69,10 +119,7 @@ def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnos
     ctx = Context(path, diagnostics)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
-    raw.marks[path] = ctx.marks
-    raw.text_origins[path] = ctx.text_origins
-    raw.references.extend(ctx.references)
-    return value
+    return _merge(_Converted(value, ctx.marks, ctx.text_origins, ctx.references, []), path, raw, diagnostics)
 
 
 def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
@@ -118,6 +165,7 @@ def event_files(root: Path) -> list[Path]:
 
 
 def _load_events(raw: RawContent, diagnostics: Diagnostics) -> None:
+    jobs: list[tuple[str, str, Path, str]] = []  # event id, year folder, file, display path
     for file in event_files(raw.root):
         path = display_path(file, raw.root)
         relative = file.relative_to(raw.root / "events")
@@ -143,11 +191,14 @@ def _load_events(raw: RawContent, diagnostics: Diagnostics) -> None:
             diagnostics.error(path, 1, 1, f"the event id '{event_id}' is also used by {first}", "rename one of the two files")
             continue
         raw.paths[f"events/{event_id}"] = path
-        value = _convert(load_yaml_file(file, path, diagnostics), EVENT, path, raw, diagnostics)
+        jobs.append((event_id, relative.parts[0], file, path))
+    results = _convert_events([(file, path) for _, _, file, path in jobs])
+    for (event_id, folder, _, path), converted in zip(jobs, results, strict=True):
+        value = _merge(converted, path, raw, diagnostics)
         if value is INVALID:
             raw.unreadable.add(f"events/{event_id}")
             continue
-        _check_event_name(event_id, relative.parts[0], value, path, raw, diagnostics)
+        _check_event_name(event_id, folder, value, path, raw, diagnostics)
         raw.events[event_id] = value
 
 

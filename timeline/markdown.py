@@ -67,6 +67,7 @@ def render_inline(text: str, root: str = "") -> Markup:
     return Markup(html)
 
 
+@lru_cache(maxsize=65536)
 def plain_text(text: str) -> str:
     """Markdown reduced to its words, for descriptions and feeds."""
     words = [t.content for t in _walk(_RENDERER.parse(text)) if t.type in ("text", "code_inline")]
@@ -97,6 +98,8 @@ _UNSAFE_SOURCE_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file
 
 def inspect_markdown(text: str) -> tuple[list[MarkdownProblem], list[SiteLink]]:
     """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used."""
+    if "<" not in text and "](" not in text and "]:" not in text:
+        return [], []  # no HTML, no link, no image: nothing to look at (and no parse to pay for)
     problems: list[MarkdownProblem] = []
     links: list[SiteLink] = []
     lines = text.splitlines()

@@ -1,45 +1,133 @@
-"""Writing the site: everything goes to a temporary folder beside the target, swapped in at the end.
+"""Writing the site: nothing touches the target until every output has been rendered.
 
-A failed build never touches the previous site. Files are written in a fixed order with fixed
-permissions, so the same input gives the same bytes.
+A first build stages the whole site in a temporary folder beside the target and swaps it in with
+two renames. A rebuild over a site this writer made (its manifest says so) stages only the files
+whose bytes changed, then moves them into place and removes outputs that are gone; the manifest of
+output hashes lives beside the target, not in it. Either way a failed build leaves the target as
+it was, and the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 
-class SiteWriter:
-    """Collects output files in a staging folder; `commit` swaps it into place."""
+@dataclass(frozen=True)
+class Staged:
+    size: int
+    digest: str
+    changed: bool  # written to the staging folder (else identical to the file already in the target)
 
-    def __init__(self, target: Path) -> None:
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def fingerprint(data: bytes) -> str:
+    """A short content hash for cache-busting file names."""
+    return digest(data)[:10]
+
+
+def stage(staging: Path, relative: str, data: bytes, previous: dict[str, str]) -> Staged:
+    """Put one output in the staging folder unless the target already holds these exact bytes."""
+    hashed = digest(data)
+    if previous.get(relative) == hashed:
+        return Staged(len(data), hashed, changed=False)
+    path = staging / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return Staged(len(data), hashed, changed=True)
+
+
+def manifest_path(target: Path) -> Path:
+    """Where the hashes of a site's files are kept: beside it, so the site holds only the site."""
+    return target.parent / f".{target.name}.manifest.json"
+
+
+def read_manifest(target: Path) -> tuple[str, dict[str, str]]:
+    """The inputs fingerprint and output path -> sha256 of the site in `target`, if this writer made it."""
+    try:
+        manifest = json.loads(manifest_path(target).read_text(encoding="utf-8"))
+        inputs, outputs = manifest["inputs"], manifest["outputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "", {}
+    if not isinstance(outputs, dict) or not isinstance(inputs, str) or not target.is_dir():
+        return "", {}
+    return inputs, {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def inputs_fingerprint(folders: list[Path], extra: str) -> str:
+    """A hash of every file's path, size and modification time under `folders`, and `extra`.
+
+    Cheap (no file is read), so a rebuild with nothing changed can stop here.
+    """
+    hasher = hashlib.sha256(extra.encode("utf-8"))
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = path.stat()
+                hasher.update(f"{path.as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()
+
+
+class SiteWriter:
+    """Stages outputs; `commit` puts them in place, `discard` forgets them."""
+
+    def __init__(self, target: Path, inputs: str = "") -> None:
         self.target = target
+        self.inputs = inputs
         target.parent.mkdir(parents=True, exist_ok=True)
+        self.previous = read_manifest(target)[1]
         self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
-        self.written: dict[str, int] = {}
+        self.outputs: dict[str, Staged] = {}
+
+    @property
+    def written(self) -> dict[str, int]:
+        """Every output of this build and its size."""
+        return {relative: staged.size for relative, staged in self.outputs.items()}
+
+    @property
+    def changed(self) -> list[str]:
+        return sorted(r for r, s in self.outputs.items() if s.changed)
+
+    @property
+    def removed(self) -> list[str]:
+        return sorted(self.previous.keys() - self.outputs.keys())
 
     def write(self, relative: str, content: str | bytes) -> None:
-        """Write one file, given its path relative to the site root (e.g. 'events/x/index.html')."""
-        if relative in self.written:
+        """One output, by its path relative to the site root (e.g. 'events/x/index.html')."""
+        if relative in self.outputs:
             raise ValueError(f"two outputs want the same path: {relative}")
         data = content.encode("utf-8") if isinstance(content, str) else content
-        path = self.staging / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        self.written[relative] = len(data)
+        self.outputs[relative] = stage(self.staging, relative, data, self.previous)
 
-    def copy(self, source: Path, relative: str) -> None:
-        self.write(relative, source.read_bytes())
+    def record(self, staged: dict[str, Staged]) -> None:
+        """Outputs another process staged."""
+        clash = staged.keys() & self.outputs.keys()
+        if clash:
+            raise ValueError(f"two outputs want the same path: {sorted(clash)[0]}")
+        self.outputs.update(staged)
 
     def commit(self) -> None:
-        """Replace the target with the staged site: two renames, so readers never see half a site."""
         for path in self.staging.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         self.staging.chmod(0o755)
+        if self.previous:
+            self._update_in_place()
+        else:
+            self._swap()
+        outputs = {relative: staged.digest for relative, staged in sorted(self.outputs.items())}
+        manifest = {"inputs": self.inputs, "outputs": outputs}
+        manifest_path(self.target).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+
+    def _swap(self) -> None:
+        """Replace the whole target with the staged site: two renames, so readers never see half a site."""
         old = None
         if self.target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
@@ -48,10 +136,19 @@ class SiteWriter:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
 
-    def discard(self) -> None:
+    def _update_in_place(self) -> None:
+        """Move the changed files into the target and delete outputs that are gone."""
+        for relative in self.changed:
+            destination = self.target / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / relative, destination)
+        for relative in self.removed:
+            (self.target / relative).unlink(missing_ok=True)
+            folder = (self.target / relative).parent
+            while folder != self.target and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
         shutil.rmtree(self.staging, ignore_errors=True)
 
-
-def fingerprint(data: bytes) -> str:
-    """A short content hash for cache-busting file names."""
-    return hashlib.sha256(data).hexdigest()[:10]
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

@@ -33,6 +33,23 @@ def side_label(side: str) -> str:
     return {"united-states": "United States", "nato": "NATO"}.get(side, side.replace("-", " ").title())
 
 
+class Fragments:
+    """Rendered pieces reused across pages: an event's list item appears on half a dozen pages."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.items: dict[tuple[str, int, str], Markup] = {}
+        self.modules: dict[str, Any] = {}
+
+    def event_item(self, event: Any, heading: int, root: str) -> Markup:
+        key = (event.id, heading, root)
+        if key not in self.items:
+            if root not in self.modules:
+                self.modules[root] = self.env.get_template("_macros.html").make_module({"root": root})
+            self.items[key] = Markup(self.modules[root].event_item(event, heading))
+        return self.items[key]
+
+
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates)),
@@ -50,4 +67,5 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         side_label=side_label,
     )
     env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, **(globals_ or {}))
+    env.globals["fragments"] = Fragments(env)
     return env

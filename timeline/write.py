@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
+from typing import Any
 
-from jinja2 import TemplateError, TemplateSyntaxError
+from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
 from timeline.charts import build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import atom_feed, events_json, sitemap
 from timeline.model import Timeline
-from timeline.output import SiteWriter, fingerprint
-from timeline.pages import plan_pages
+from timeline.output import SiteWriter, Staged, fingerprint, stage
+from timeline.pages import PageSpec, plan_pages
 from timeline.render import make_environment
 
 
@@ -50,8 +53,45 @@ def template_position(exc: TemplateError, templates: Path) -> tuple[str, int]:
     return position
 
 
-def write_site(timeline: Timeline, templates: Path, out: Path) -> BuildReport:
-    writer = SiteWriter(out)
+PARALLEL_ABOVE = 400  # pages: below this, starting worker processes costs more than it saves
+_SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, the pages, the staging folder
+
+
+def _render_share(index: int, workers: int) -> dict[str, Staged]:
+    """Render every `workers`-th page, starting at `index`, and stage what changed."""
+    env, pages, writer = _SHARED["env"], _SHARED["pages"], _SHARED["writer"]
+    staged = {}
+    for page in pages[index::workers]:
+        data = env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
+        staged[page.output] = stage(writer.staging, page.output, data, writer.previous)
+    return staged
+
+
+def _workers() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def render_pages(env: Environment, pages: list[PageSpec], writer: SiteWriter) -> None:
+    """Render all pages, on every core when there are enough of them (forked workers share the model)."""
+    workers = _workers()
+    if len(pages) >= PARALLEL_ABOVE and workers > 1:
+        _SHARED.update(env=env, pages=pages, writer=writer)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for written in pool.starmap(_render_share, [(i, workers) for i in range(workers)]):
+                    writer.record(written)
+            return
+        except TemplateError:
+            pass  # render again here, where the error's traceback points at the template line
+        finally:
+            _SHARED.clear()
+    for page in pages:
+        writer.write(page.output, env.get_template(page.template).render(page=page, root=page.root, **page.context))
+
+
+def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "") -> BuildReport:
+    writer = SiteWriter(out, inputs)
     try:
         assets = copy_static(templates, writer)
         charts = build_charts(timeline)
@@ -66,9 +106,7 @@ def write_site(timeline: Timeline, templates: Path, out: Path) -> BuildReport:
             },
         )
         pages = plan_pages(timeline)
-        for page in pages:
-            html = env.get_template(page.template).render(page=page, root=page.root, **page.context)
-            writer.write(page.output, html)
+        render_pages(env, pages, writer)
         base = timeline.site.base_url
         writer.write("feed.xml", atom_feed(timeline))
         writer.write("events.json", events_json(timeline))
@@ -78,4 +116,5 @@ def write_site(timeline: Timeline, templates: Path, out: Path) -> BuildReport:
     except BaseException:
         writer.discard()
         raise
-    return BuildReport(pages=len(pages), files=len(writer.written), bytes=sum(writer.written.values()))
+    written = writer.written
+    return BuildReport(len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed))
