@@ -1,6 +1,6 @@
 PYTHON ?= python3
 
-.PHONY: site install install-test test lint golden clean
+.PHONY: site install install-test test lint golden clean bench
 
 site: install  ## set up and build the site into site/
 	$(PYTHON) build.py build
@@ -24,3 +24,6 @@ golden:  ## regenerate the golden output of the small fixture site (review the d
 
 clean:
 	rm -rf site .pytest_cache
+
+bench:  ## benchmark on synthetic content (BENCH_SIZES="1000 10000 100000" for more)
+	$(PYTHON) -m benchmarks.run $(BENCH_SIZES)

@@ -10,6 +10,7 @@ from timeline.content import RawContent, load_content
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline, build_timeline
 from timeline.output import inputs_fingerprint, read_manifest
+from timeline.progress import QUIET, Progress
 from timeline.validate import validate
 
 
@@ -46,12 +47,15 @@ def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
     return None if diagnostics.errors else build_timeline(raw)
 
 
-def build_site(content: Path, templates: Path, out: Path, diagnostics: Diagnostics) -> BuildReport | None:
+def build_site(
+    content: Path, templates: Path, out: Path, diagnostics: Diagnostics, progress: Progress = QUIET
+) -> BuildReport | None:
     """Build the whole site into `out`; on any content error, report it and leave `out` untouched."""
     inputs = _inputs(content, templates)
     recorded, outputs = read_manifest(out)
     if recorded == inputs and outputs:
         return BuildReport(pages=0, files=len(outputs), bytes=0, up_to_date=True)
+    progress.update("reading content")
     timeline = load_timeline(content, diagnostics)
     if timeline is None:
         return None
@@ -60,8 +64,9 @@ def build_site(content: Path, templates: Path, out: Path, diagnostics: Diagnosti
     from timeline.write import template_position, write_site  # rendering imports plotly; `check` never pays for it
 
     try:
-        return write_site(timeline, templates, out, inputs)
+        return write_site(timeline, templates, out, inputs, progress)
     except TemplateError as exc:
+        progress.done()
         path, line = template_position(exc, templates)
         diagnostics.error(path, line, 1, f"template error: {exc.message}", "fix the template; nothing was written")
         return None

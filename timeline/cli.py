@@ -11,6 +11,7 @@ from pathlib import Path
 from timeline import __version__
 from timeline.build import build_site, check_content
 from timeline.diagnostics import Diagnostics, format_diagnostics
+from timeline.progress import Progress
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -87,7 +88,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_content(args.content, diagnostics)
         return _report(diagnostics, args.format, args.strict)
     started = time.perf_counter()
-    report = build_site(args.content, args.templates, args.out, diagnostics)
+    progress = Progress(enabled=None if args.format == "text" else False)
+    report = build_site(args.content, args.templates, args.out, diagnostics, progress)
+    progress.done()
     status = _report(diagnostics, args.format)
     if report is None:
         if args.format == "text":

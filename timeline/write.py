@@ -15,6 +15,7 @@ from timeline.feeds import atom_feed, events_json, sitemap
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
 from timeline.pages import PageSpec, plan_pages
+from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
 
 
@@ -57,11 +58,14 @@ PARALLEL_ABOVE = 400  # pages: below this, starting worker processes costs more 
 _SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, the pages, the staging folder
 
 
-def _render_share(index: int, workers: int) -> dict[str, Staged]:
-    """Render every `workers`-th page, starting at `index`, and stage what changed."""
+CHUNK = 200  # pages a worker renders before reporting back
+
+
+def _render_chunk(start: int) -> dict[str, Staged]:
+    """Render pages[start:start + CHUNK] and stage what changed."""
     env, pages, writer = _SHARED["env"], _SHARED["pages"], _SHARED["writer"]
     staged = {}
-    for page in pages[index::workers]:
+    for page in pages[start : start + CHUNK]:
         data = env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
         staged[page.output] = stage(writer.staging, page.output, data, writer.previous)
     return staged
@@ -72,28 +76,32 @@ def _workers() -> int:
     return cores if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def render_pages(env: Environment, pages: list[PageSpec], writer: SiteWriter) -> None:
+def render_pages(env: Environment, pages: list[PageSpec], writer: SiteWriter, progress: Progress = QUIET) -> None:
     """Render all pages, on every core when there are enough of them (forked workers share the model)."""
     workers = _workers()
     if len(pages) >= PARALLEL_ABOVE and workers > 1:
         _SHARED.update(env=env, pages=pages, writer=writer)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for written in pool.starmap(_render_share, [(i, workers) for i in range(workers)]):
-                    writer.record(written)
+                for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
+                    writer.record(staged)
+                    progress.update("rendering pages", len(writer.outputs), len(pages))
             return
         except TemplateError:
-            pass  # render again here, where the error's traceback points at the template line
+            writer.outputs.clear()  # render again here, where the error's traceback points at the template line
         finally:
             _SHARED.clear()
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         writer.write(page.output, env.get_template(page.template).render(page=page, root=page.root, **page.context))
+        if number % CHUNK == 0:
+            progress.update("rendering pages", number, len(pages))
 
 
-def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "") -> BuildReport:
+def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
     writer = SiteWriter(out, inputs)
     try:
         assets = copy_static(templates, writer)
+        progress.update("drawing charts")
         charts = build_charts(timeline)
         env = make_environment(
             templates,
@@ -106,12 +114,14 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "")
             },
         )
         pages = plan_pages(timeline)
-        render_pages(env, pages, writer)
+        render_pages(env, pages, writer, progress)
+        progress.update("writing feeds and data")
         base = timeline.site.base_url
         writer.write("feed.xml", atom_feed(timeline))
         writer.write("events.json", events_json(timeline))
         writer.write("sitemap.xml", sitemap(base, [p.path for p in pages if p.in_sitemap]))
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
+        progress.update("writing files")
         writer.commit()
     except BaseException:
         writer.discard()
