@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from timeline.content import RawContent, load_content
 from timeline.diagnostics import Diagnostics
-from timeline.model import Timeline, build_timeline
 from timeline.output import inputs_fingerprint, read_manifest
 from timeline.progress import QUIET, Progress
-from timeline.validate import validate
+
+if TYPE_CHECKING:  # the stages are imported when used, so a rebuild with nothing to do starts fast
+    from timeline.content import RawContent
+    from timeline.model import Timeline
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ def _inputs(content: Path, templates: Path) -> str:
 
 def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:
     """Read and check all content, reporting every problem into `diagnostics`."""
+    from timeline.content import load_content
+    from timeline.validate import validate
+
     raw = load_content(content, diagnostics)
     validate(raw, diagnostics)
     return raw
@@ -43,6 +48,8 @@ def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:
 
 def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
     """Read and check all content; the model, or None when any error was found."""
+    from timeline.model import build_timeline
+
     raw = check_content(content, diagnostics)
     return None if diagnostics.errors else build_timeline(raw)
 
