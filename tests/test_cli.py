@@ -1,0 +1,92 @@
+"""The commands contributors use: new, check (text, github, json, strict) and schema."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL_CONTENT
+from timeline.cli import main
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(SMALL_CONTENT, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "content"
+
+
+def test_new_writes_an_event_that_passes_check_once_a_source_is_given(content: Path, capsys) -> None:
+    assert main(["new", "Haidai: the city still holds", "--date", "2022-07-02"]) == 0
+    path = content / "events" / "2022" / "2022-07-02-haidai-the-city-still-holds.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../.schema/event.json\n")
+    assert 'title: "Haidai: the city still holds"' in text
+    capsys.readouterr()
+    assert main(["check"]) == 1
+    assert "content/events/2022/2022-07-02-haidai-the-city-still-holds.yaml" in capsys.readouterr().err
+    path.write_text(text.replace("sources: []", "sources: [wire-2022]"), encoding="utf-8")
+    assert main(["check"]) == 0
+
+
+def test_new_refuses_to_overwrite_and_rejects_a_bad_date(content: Path, capsys) -> None:
+    assert main(["new", "Same title", "--date", "2022-07-02"]) == 0
+    before = (content / "events" / "2022" / "2022-07-02-same-title.yaml").read_bytes()
+    assert main(["new", "Same title", "--date", "2022-07-02"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert (content / "events" / "2022" / "2022-07-02-same-title.yaml").read_bytes() == before
+    assert main(["new", "Another", "--date", "2022-02-30"]) == 2
+    assert "February 2022 has 28 days" in capsys.readouterr().err
+
+
+def test_check_json_lists_every_diagnostic_with_its_field(content: Path, capsys) -> None:
+    event = content / "events" / "2022" / "2022-07-03-haidai-account.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("actors: [haidai]", "actors: [haidia]"), encoding="utf-8")
+    assert main(["check", "--format", "json"]) == 1
+    diagnostics = json.loads(capsys.readouterr().out)
+    assert diagnostics == [
+        {
+            "path": "content/events/2022/2022-07-03-haidai-account.yaml",
+            "line": 4,
+            "column": 10,
+            "message": "unknown actor 'haidia'",
+            "hint": "did you mean 'haidai'?",
+            "severity": "error",
+            "field": "actors[0]",
+        }
+    ]
+
+
+def test_good_content_prints_nothing_in_github_format(content: Path, capsys) -> None:
+    assert main(["check", "--format", "github"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_warnings_fail_only_with_strict(content: Path, capsys) -> None:
+    tags = content / "tags.yaml"
+    tags.write_text(
+        tags.read_text(encoding="utf-8") + "unused:\n  label: Unused\n  description: Nothing uses it.\n", encoding="utf-8"
+    )
+    assert main(["check"]) == 0
+    assert "warning: the tag 'unused' is not used by any event" in capsys.readouterr().err
+    assert main(["check", "--strict"]) == 1
+    assert main(["check", "--format", "github", "--strict"]) == 1
+    assert "::warning file=content/tags.yaml,line=11,col=3" in capsys.readouterr().out
+
+
+def test_schema_writes_the_editor_schemas(content: Path, capsys) -> None:
+    assert main(["schema"]) == 0
+    assert sorted(p.name for p in (content / ".schema").iterdir()) == [
+        "actors.json",
+        "episodes.json",
+        "event.json",
+        "page.json",
+        "places.json",
+        "site.json",
+        "sources.json",
+        "tags.json",
+    ]
+    assert (content.parent / "docs" / "fields.md").is_file()
