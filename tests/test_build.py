@@ -190,3 +190,21 @@ def test_a_rebuild_with_nothing_changed_does_nothing(tmp_path: Path) -> None:
     assert report is not None
     assert report.up_to_date
     assert {p: p.stat().st_mtime_ns for p in site.rglob("*")} == before
+
+
+def test_a_long_timeline_has_a_light_home_page_and_a_page_per_month(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import pages
+
+    monkeypatch.setattr(pages, "HOME_PAGE_EVENTS", 2)
+    monkeypatch.setattr(pages, "PREVIEW_EVENTS", 1)
+    site = build(SMALL_CONTENT, tmp_path / "site")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert home.count('<li class="event ') == 3  # one preview per section
+    months = sorted(p.parent.name for p in (site / "timeline").glob("*/index.html"))
+    assert months == ["2014-01", "2022-07", "2025-06"]
+    for month in months:
+        assert f'href="timeline/{month}/"' in home
+    listed = "".join((site / "timeline" / m / "index.html").read_text(encoding="utf-8") for m in months)
+    timeline = load_timeline(SMALL_CONTENT, Diagnostics())
+    assert timeline is not None
+    assert all(f'href="../../events/{e.id}/"' in listed for e in timeline.events)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from timeline.edtf import MONTHS
 from timeline.model import Episode, Event, Timeline
 
 
@@ -29,23 +30,58 @@ class PageSpec:
         return "../" * self.path.count("/")
 
 
+HOME_PAGE_EVENTS = 300  # above this many events the home page previews each section and links a page per month
+PREVIEW_EVENTS = 12
+
+
+@dataclass(frozen=True)
+class Month:
+    """A page listing one month's events, for timelines too long for one page."""
+
+    key: str  # 2022-07
+    label: str  # July 2022
+    events: tuple[Event, ...]
+
+    @property
+    def path(self) -> str:
+        return f"timeline/{self.key}/"
+
+
 @dataclass(frozen=True)
 class EpisodeSection:
-    """A section of the home page: an episode, or the background before and between episodes."""
+    """A section of the home page: an episode, or the background before and between episodes.
+
+    On a long timeline `events` is a preview and `months` links the pages that list the rest.
+    """
 
     id: str
     title: str
     events: tuple[Event, ...]
     episode: Episode | None = None
+    total: int = 0
+    months: tuple[Month, ...] = ()
 
 
-def home_sections(timeline: Timeline) -> list[EpisodeSection]:
-    """Background first, then each episode, each in date order."""
+def months_of(timeline: Timeline) -> list[Month]:
+    """Every month that has events, in order."""
+    by_month: dict[str, list[Event]] = {}
+    for event in timeline.events:
+        by_month.setdefault(event.date.first_day.strftime("%Y-%m"), []).append(event)
+    return [Month(key, f"{MONTHS[int(key[5:]) - 1]} {key[:4]}", tuple(events)) for key, events in by_month.items()]
+
+
+def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list[EpisodeSection]:
+    """Background first, then each episode, each in date order; previews with month links when `months` is given."""
+    parts = [("background", "Background", timeline.background, None)] if timeline.background else []
+    parts += [(e.id, e.title, timeline.by_episode.get(e.id, ()), e) for e in timeline.episodes]
     sections = []
-    if timeline.background:
-        sections.append(EpisodeSection("background", "Background", timeline.background))
-    for episode in timeline.episodes:
-        sections.append(EpisodeSection(episode.id, episode.title, timeline.by_episode.get(episode.id, ()), episode))
+    for section_id, title, events, episode in parts:
+        if months is None:
+            sections.append(EpisodeSection(section_id, title, events, episode, len(events)))
+            continue
+        keys = {e.date.first_day.strftime("%Y-%m") for e in events}
+        linked = tuple(m for m in months if m.key in keys)
+        sections.append(EpisodeSection(section_id, title, events[:PREVIEW_EVENTS], episode, len(events), linked))
     return sections
 
 
@@ -77,15 +113,23 @@ def filter_options(timeline: Timeline) -> dict[str, list[tuple[str, str]]]:
 def plan_pages(timeline: Timeline) -> list[PageSpec]:
     """Every HTML page of the site, in a fixed order."""
     site = timeline.site
+    months = months_of(timeline) if len(timeline.events) > HOME_PAGE_EVENTS else None
     pages = [
         PageSpec(
             "",
             "index.html",
             site.title,
-            {"sections": home_sections(timeline), "filters": filter_options(timeline)},
+            {"sections": home_sections(timeline, months), "filters": filter_options(timeline)},
             site.description,
         ),
     ]
+    for index, month in enumerate(months or []):
+        context = {
+            "month": month,
+            "previous_month": months[index - 1] if index else None,  # type: ignore[index]
+            "next_month": months[index + 1] if index + 1 < len(months) else None,  # type: ignore[arg-type,index]
+        }
+        pages.append(PageSpec(month.path, "month.html", month.label, context, f"Events of {month.label}."))
     events = timeline.events
     for index, event in enumerate(events):
         context = {
