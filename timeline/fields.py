@@ -22,6 +22,8 @@ ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _ID = re.compile(ID_PATTERN)
 _INT = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # invisible controls that reorder text
+BIDI_HINT = "delete it (text copied from web pages can bring it along); right-to-left text needs no such character"
 EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
 
 
@@ -164,6 +166,12 @@ class Text(Scalar):
             return INVALID
         if self.single_line and "\n" in value:
             ctx.error(node, where, f"{label(where)} must fit on one line", "join the lines into one")
+            return INVALID
+        control = BIDI_CONTROLS.search(value)
+        if control:
+            code = f"U+{ord(control.group()):04X}"
+            message = f"{label(where)} contains the invisible direction control {code}, which reorders how the text is shown"
+            ctx.error(node, where, message, BIDI_HINT)
             return INVALID
         if self.pattern and not re.match(self.pattern, value):
             ctx.error(node, where, f"{label(where)} is '{_shorten(value)}', which is not valid", self.pattern_hint)

@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
+from timeline.fields import BIDI_CONTROLS, BIDI_HINT
+
 _SAFE_HREF = re.compile(r"^(https?://|mailto:|/|#)", re.IGNORECASE)
 SITE_LINK = re.compile(r"^/(events|episodes|actors|places|tags)/([a-z0-9-]+)/(#[\w-]*)?$")
 
@@ -98,6 +100,14 @@ _UNSAFE_SOURCE_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file
 
 def inspect_markdown(text: str) -> tuple[list[MarkdownProblem], list[SiteLink]]:
     """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used."""
+    control = BIDI_CONTROLS.search(text)
+    if control:
+        line = text.count("\n", 0, control.start())
+        column = control.start() - (text.rfind("\n", 0, control.start()) + 1)
+        message = (
+            f"the text contains the invisible direction control U+{ord(control.group()):04X}, which reorders how it is shown"
+        )
+        return [MarkdownProblem(line, column, message, BIDI_HINT)], []
     if "<" not in text and "](" not in text and "]:" not in text:
         return [], []  # no HTML, no link, no image: nothing to look at (and no parse to pay for)
     problems: list[MarkdownProblem] = []

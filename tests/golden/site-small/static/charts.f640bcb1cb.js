@@ -33,6 +33,25 @@
     return plotlyLoading;
   }
 
+  /* plotly.js reads a little HTML in the text it draws (<b>, <br>, <a href>, <span style>). Every string of
+     the figure is content and is shown as text, so its &, < and > are escaped here, and plotly shows them
+     as the characters they stand for. hovertext and hovertemplate are the exceptions: the build writes
+     them as plotly's markup (<br>, <extra>) and escapes the content inside them itself. */
+  var MARKUP_KEYS = { hovertext: true, hovertemplate: true };
+
+  function asText(value, key) {
+    if (typeof value === "string") {
+      return MARKUP_KEYS[key] ? value : value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    }
+    if (Array.isArray(value)) return value.map(function (item) { return asText(item, key); });
+    if (value && typeof value === "object") {
+      var out = {};
+      Object.keys(value).forEach(function (name) { out[name] = asText(value[name], name); });
+      return out;
+    }
+    return value;
+  }
+
   function themeColours(element) {
     var style = window.getComputedStyle(element);
     var text = style.color || "#222";
@@ -55,7 +74,7 @@
     var dataElement = figureElement.querySelector("script.chart-figure");
     if (!plot || !dataElement || figureElement.hasAttribute("data-drawn")) return;
     figureElement.setAttribute("data-drawn", "loading");
-    var figure = JSON.parse(dataElement.textContent);
+    var figure = asText(JSON.parse(dataElement.textContent), "");
     var root = figureElement.getAttribute("data-root") || "";
     loadPlotly(figureElement.getAttribute("data-plotly-src"), figureElement.getAttribute("data-plotly-style-ids")).then(function (Plotly) {
       var layout = themed(figure.layout || {}, themeColours(figureElement));
@@ -90,6 +109,13 @@
     }, { rootMargin: "300px 0px" });
     charts.forEach(function (chart) { observer.observe(chart); });
   }
+
+  /* A drawn chart closes its data table; a printed page shows every table, since paper has no charts to explore. */
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chart] details.chart-data"), function (details) {
+      details.open = true;
+    });
+  });
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
