@@ -27,13 +27,14 @@ class BuildReport:
 
 
 def _inputs(content: Path, templates: Path) -> str:
-    """What a build's output depends on, cheaply: the files' stats, the code's and plotly's versions."""
+    """What a build's output depends on, cheaply: the stats of content, templates and code; plotly's version."""
     from importlib.metadata import version
 
     from timeline import __version__
 
     extra = f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
-    return inputs_fingerprint([p for p in (content, templates) if p.is_dir()], extra)
+    code = Path(__file__).parent  # the package's own files: a change to the code is a change to the output
+    return inputs_fingerprint([p for p in (content, templates, code) if p.is_dir()], extra)
 
 
 def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:

@@ -10,7 +10,7 @@ from typing import Any
 
 from timeline.edtf import EdtfDate
 from timeline.markdown import plain_text
-from timeline.model import Actor, Claim, Event, Figure, Source, Timeline
+from timeline.model import Actor, Event, Source, Timeline
 from timeline.render import dump_json
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -123,6 +123,3 @@ def events_json(timeline: Timeline) -> str:
         "events": [_event_record(e, timeline) for e in timeline.events],
     }
     return dump_json(data, indent=1) + "\n"
-
-
-__all__ = ["Claim", "Figure", "atom_feed", "events_json", "sitemap"]

@@ -20,23 +20,15 @@ from timeline.render import make_environment
 
 
 def copy_static(templates: Path, writer: SiteWriter) -> dict[str, str]:
-    """Copy templates/static/ with fingerprinted names; returns name -> path below the site root."""
-    assets: dict[str, str] = {}
+    """Copy templates/static/ and plotly's files with fingerprinted names; returns name -> path below the root."""
     static = templates / "static"
-    for file in sorted(static.rglob("*")) if static.is_dir() else []:
-        if not file.is_file():
-            continue
-        data = file.read_bytes()
-        relative = file.relative_to(static).as_posix()
-        stem, dot, suffix = relative.rpartition(".")
-        target = f"static/{stem}.{fingerprint(data)}.{suffix}" if dot else f"static/{relative}"
-        writer.write(target, data)
-        assets[relative] = target
-    for name, data in plotly_assets().items():
-        stem, _, suffix = name.rpartition(".")
-        target = f"static/{stem}.{fingerprint(data)}.{suffix}"
-        writer.write(target, data)
-        assets[name] = target
+    files = {p.relative_to(static).as_posix(): p.read_bytes() for p in sorted(static.rglob("*")) if p.is_file()}
+    files.update(plotly_assets())
+    assets: dict[str, str] = {}
+    for name, data in files.items():
+        stem, dot, suffix = name.rpartition(".")
+        assets[name] = f"static/{stem}.{fingerprint(data)}.{suffix}" if dot else f"static/{name}"
+        writer.write(assets[name], data)
     return assets
 
 
