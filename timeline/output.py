@@ -70,7 +70,7 @@ def inputs_fingerprint(folders: list[Path], extra: str) -> str:
     hasher = hashlib.sha256(extra.encode("utf-8"))
     for folder in folders:
         for path in sorted(folder.rglob("*")):
-            if path.is_file():
+            if path.is_file() and "__pycache__" not in path.parts:
                 info = path.stat()
                 hasher.update(f"{path.as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return hasher.hexdigest()
