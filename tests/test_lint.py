@@ -1,4 +1,4 @@
-"""The code stays clean: ruff's lint and format checks, as configured in pyproject.toml."""
+"""The code stays clean: ruff's lint and format checks and mypy's type check, as configured in pyproject.toml."""
 
 import subprocess
 import sys
@@ -15,4 +15,9 @@ def test_ruff_format_is_clean() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "format", "--check", "."], cwd=ROOT, capture_output=True, text=True, check=False
     )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_finds_no_type_error() -> None:
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

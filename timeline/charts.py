@@ -510,7 +510,7 @@ def figures_chart(timeline: Timeline) -> Chart | None:
     if not differing:
         return None
     traces = []
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for label, items in differing.items():
         traces.append(
             go.Bar(

@@ -133,7 +133,7 @@ def field_reference() -> str:
     ]
     for kind in _KIND_ORDER:
         schema = all_schemas[f"{kind}.json"]
-        entry = schema.get("additionalProperties") if "propertyNames" in schema else schema
+        entry: dict[str, Any] = schema["additionalProperties"] if "propertyNames" in schema else schema
         lines += [f"## {schema['title']}", "", schema.get("description", ""), ""]
         if entry is not schema:
             lines += [f"Each entry: `id:` (lowercase words joined by hyphens) then {entry.get('description', '')}.", ""]

@@ -78,8 +78,8 @@ class EdtfPoint:
 
     def human(self) -> str:
         """`3 July 2022`, `July 2022`, `2022`, with `about` or `?` for the qualifiers."""
-        if self.day:
-            text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"  # type: ignore[index]
+        if self.day and self.month:
+            text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"
         elif self.month:
             text = f"{MONTHS[self.month - 1]} {self.year}"
         else:

@@ -72,7 +72,9 @@ def months_of(timeline: Timeline) -> list[Month]:
 
 def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list[EpisodeSection]:
     """Background first, then each episode, each in date order; previews with month links when `months` is given."""
-    parts = [("background", "Background", timeline.background, None)] if timeline.background else []
+    parts: list[tuple[str, str, tuple[Event, ...], Episode | None]] = []
+    if timeline.background:
+        parts.append(("background", "Background", timeline.background, None))
     parts += [(e.id, e.title, timeline.by_episode.get(e.id, ()), e) for e in timeline.episodes]
     sections = []
     for section_id, title, events, episode in parts:
