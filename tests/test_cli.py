@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,22 @@ def test_schema_writes_the_editor_schemas(content: Path, capsys) -> None:
         "tags.json",
     ]
     assert (content.parent / "docs" / "fields.md").is_file()
+
+
+def test_check_answers_from_memory_until_a_file_changes(content: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(content.parent / "cache"))
+    event = content / "events" / "2022" / "2022-07-03-haidai-account.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("actors: [haidai]", "actors: [haidia]"), encoding="utf-8")
+    assert main(["check"]) == 1
+    assert not (content.parent / "cache").exists()  # a file changed a moment ago: nothing is remembered yet
+    capsys.readouterr()
+    settled = time.time() - 60
+    for path in content.rglob("*"):
+        os.utime(path, (settled, settled))
+    assert main(["check"]) == 1
+    first = capsys.readouterr().err
+    assert list((content.parent / "cache" / "timeline").glob("check-*.json"))
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err == first
+    event.write_text(event.read_text(encoding="utf-8").replace("actors: [haidia]", "actors: [haidai]"), encoding="utf-8")
+    assert main(["check"]) == 0

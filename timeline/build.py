@@ -61,7 +61,7 @@ def build_site(
     """Build the whole site into `out`; on any content error, report it and leave `out` untouched."""
     inputs = _inputs(content, templates)
     recorded, outputs = read_manifest(out)
-    if recorded == inputs and outputs:
+    if inputs and recorded == inputs and outputs:
         return BuildReport(pages=0, files=len(outputs), bytes=0, up_to_date=True)
     progress.update("reading content")
     timeline = load_timeline(content, diagnostics)

@@ -85,8 +85,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK
     if args.command == "check":
-        check_content(args.content, diagnostics)
-        return _report(diagnostics, args.format, args.strict)
+        from timeline.checkcache import cached_check, remember_check
+
+        cached = cached_check(args.content) if args.content.is_dir() else None
+        if cached is None:
+            check_content(args.content, diagnostics)
+            if args.content.is_dir():
+                remember_check(args.content, diagnostics)
+        return _report(cached or diagnostics, args.format, args.strict)
     started = time.perf_counter()
     progress = Progress(enabled=None if args.format == "text" else False)
     report = build_site(args.content, args.templates, args.out, diagnostics, progress)

@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,16 +63,24 @@ def read_manifest(target: Path) -> tuple[str, dict[str, str]]:
     return inputs, {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)}
 
 
+SETTLE_SECONDS = 2.0  # a file changed this recently may change again within its timestamp's resolution
+
+
 def inputs_fingerprint(folders: list[Path], extra: str) -> str:
     """A hash of every file's path, size and modification time under `folders`, and `extra`.
 
-    Cheap (no file is read), so a rebuild with nothing changed can stop here.
+    Cheap (no file is read), so a rebuild with nothing changed can stop here. Empty when a file was
+    modified in the last couple of seconds: an edit of the same size within one timestamp tick would
+    look unchanged, so such a fingerprint is not to be trusted or stored.
     """
     hasher = hashlib.sha256(extra.encode("utf-8"))
+    settled = time.time_ns() - int(SETTLE_SECONDS * 1e9)
     for folder in folders:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 info = path.stat()
+                if info.st_mtime_ns > settled:
+                    return ""
                 hasher.update(f"{path.as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return hasher.hexdigest()
 
