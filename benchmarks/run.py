@@ -1,9 +1,9 @@
 """Benchmark the generator on synthetic content: `python -m benchmarks.run [N ...]` (default 1000 10000).
 
 For each N it generates fresh content, then times, each as its own process: a full build into a fresh
-folder, a rebuild with nothing changed, a rebuild after editing one event, and `check`. It prints the
-wall time, the peak memory of the build and the size of the site and of its first page. It prints
-figures; it does not pass or fail.
+folder, a rebuild with nothing changed, a rebuild after editing one event, and `check` twice (the second
+time nothing has changed). It prints the wall times, the peak memory of the build and the size of the
+site and of its first page. It prints figures; it does not pass or fail.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ def bench(count: int, base: Path) -> dict[str, str]:
     edit_one_event(work / "content")
     edit, _ = run(*build, cwd=work)
     check, _ = run("check", cwd=work)
+    check_again, _ = run("check", cwd=work)
     index = (work / "site" / "index.html").read_bytes()
     return {
         "events": f"{count:,}",
@@ -61,6 +62,7 @@ def bench(count: int, base: Path) -> dict[str, str]:
         "no-op rebuild": f"{noop:.2f} s",
         "one-event edit": f"{edit:.1f} s",
         "check": f"{check:.1f} s",
+        "check, nothing changed": f"{check_again:.2f} s",
         "peak memory": f"{memory:,.0f} MiB",
         "site": f"{folder_size(work / 'site') / 1e6:,.0f} MB",
         "first page": f"{len(index) / 1e3:,.0f} kB ({len(gzip.compress(index)) / 1e3:,.0f} kB gzip)",
