@@ -40,7 +40,7 @@ def watch(browser: Any) -> Iterator[PageWatch]:
     context.close()
 
 
-def first_event_id() -> str:
+def latest_event_id() -> str:
     timeline = load_timeline(ROOT / "content", Diagnostics())
     assert timeline is not None
     return timeline.events[-1].id
@@ -97,7 +97,7 @@ def test_charts_draw_svg_and_load_plotly_once(watch: PageWatch, real_url: str) -
 
 
 def test_plotly_is_not_loaded_on_pages_without_charts(watch: PageWatch, real_url: str) -> None:
-    watch.page.goto(real_url + f"events/{first_event_id()}/")
+    watch.page.goto(real_url + f"events/{latest_event_id()}/")
     watch.page.wait_for_load_state("networkidle")
     assert [u for u in watch.requests if "plotly" in u] == []
 
@@ -163,7 +163,7 @@ def test_without_javascript_every_event_and_every_chart_table_is_there(browser: 
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", "compare/", f"events/{first_event_id()}/"])
+@pytest.mark.parametrize("path", ["", "compare/", f"events/{latest_event_id()}/"])
 def test_phone_width_has_no_horizontal_scroll(browser: Any, real_url: str, path: str) -> None:
     context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1, is_mobile=True)
     page = context.new_page()

@@ -183,8 +183,8 @@ class Timeline:
 
     def related(self, event: Event) -> tuple[Event, ...]:
         """Events the event names as related, and events that name it, in date order."""
-        linked = {self.by_id[i] for i in event.related_ids} | set(self.related_by.get(event.id, ()))
-        return tuple(sorted(linked, key=lambda e: (e.date.sort_key, e.id)))
+        ids = set(event.related_ids) | {e.id for e in self.related_by.get(event.id, ())}
+        return tuple(sorted((self.by_id[i] for i in ids), key=lambda e: (e.date.sort_key, e.id)))
 
     def original_of(self, source: Source) -> Source:
         """Follow `republishes` to the source nothing further is copied from."""

@@ -99,6 +99,7 @@ def comparison_columns(timeline: Timeline) -> list[EpisodeSection]:
 
 def filter_options(timeline: Timeline) -> dict[str, list[tuple[str, str]]]:
     """The values each home-page filter offers: (value, label), only values some event has."""
+    from timeline.render import side_label
     from timeline.schema import CLAIM_STATUSES, SIDES
 
     events = timeline.events
@@ -107,7 +108,7 @@ def filter_options(timeline: Timeline) -> dict[str, list[tuple[str, str]]]:
     return {
         "tag": [(t.id, t.label) for t in timeline.tags.values() if t.id in timeline.by_tag],
         "actor": sorted(((a.id, a.name) for a in timeline.actors.values() if a.id in timeline.by_actor), key=lambda x: x[1]),
-        "side": [(s, s.replace("-", " ").title()) for s in SIDES if s in used_sides],
+        "side": [(s, side_label(s)) for s in SIDES if s in used_sides],
         "status": [(s, s) for s in CLAIM_STATUSES if s in used_status],
     }
 
