@@ -7,40 +7,42 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
 from timeline import __version__
 from timeline.diagnostics import Diagnostic, Diagnostics
 from timeline.output import inputs_fingerprint
+from timeline.parsecache import cache_folder
 
 
 def _cache_file(content: Path) -> Path:
     key = hashlib.sha256(f"{content.resolve()}|{Path.cwd()}".encode()).hexdigest()[:16]
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "timeline" / f"check-{key}.json"
+    return cache_folder() / f"check-{key}.json"
 
 
-def _fingerprint(content: Path) -> str:
-    return inputs_fingerprint([content, Path(__file__).parent], __version__)
+def check_fingerprint(content: Path) -> str:
+    """What a remembered answer must match: the state of every file under `content` and of the code."""
+    return inputs_fingerprint([content, Path(__file__).parent], __version__) if content.is_dir() else ""
 
 
-def cached_check(content: Path) -> Diagnostics | None:
-    """The diagnostics of the last check of `content`, if no file under it (or of the code) changed since."""
+def cached_check(content: Path, fingerprint: str) -> Diagnostics | None:
+    """The diagnostics of the last check of `content`, if it was made when the files were in this state."""
+    if not fingerprint:
+        return None
     try:
-        fingerprint = _fingerprint(content)
         data = json.loads(_cache_file(content).read_text(encoding="utf-8"))
-        if not fingerprint or data["fingerprint"] != fingerprint:
+        if data["fingerprint"] != fingerprint:
             return None
         return Diagnostics([Diagnostic(**item) for item in data["diagnostics"]])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def remember_check(content: Path, diagnostics: Diagnostics) -> None:
-    fingerprint = _fingerprint(content)
+def remember_check(content: Path, fingerprint: str, diagnostics: Diagnostics) -> None:
+    """Keep the answer of a check that started with the files in the state `fingerprint` describes."""
     if not fingerprint:
-        return  # a file is still changing: remember nothing
+        return  # a file was still changing: remember nothing
     try:
         file = _cache_file(content)
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -85,13 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK
     if args.command == "check":
-        from timeline.checkcache import cached_check, remember_check
+        from timeline.checkcache import cached_check, check_fingerprint, remember_check
 
-        cached = cached_check(args.content) if args.content.is_dir() else None
+        fingerprint = check_fingerprint(args.content)
+        cached = cached_check(args.content, fingerprint)
         if cached is None:
             check_content(args.content, diagnostics)
-            if args.content.is_dir():
-                remember_check(args.content, diagnostics)
+            remember_check(args.content, fingerprint, diagnostics)
         return _report(cached or diagnostics, args.format, args.strict)
     started = time.perf_counter()
     progress = Progress(enabled=None if args.format == "text" else False)

@@ -15,6 +15,9 @@ from typing import Any
 
 from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
+from timeline.files import files_under
+from timeline.markdown import MarkdownFindings, inspect_markdown
+from timeline.parsecache import ParseCache, StatKey, stat_key
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import Node, decode_utf8, load_yaml_file, parse_yaml
 
@@ -45,6 +48,7 @@ class RawContent:
     paths: dict[str, str] = field(default_factory=dict)  # "events/<id>" or "actors" -> display path
     marks: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # display path -> field -> position
     text_origins: dict[str, dict[str, TextOrigin]] = field(default_factory=dict)  # display path -> field -> origin
+    findings: dict[str, dict[str, MarkdownFindings]] = field(default_factory=dict)  # display path -> field -> findings
     references: list[Reference] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # registries and events/<id> that could not be read
 
@@ -80,6 +84,7 @@ class _Converted:
     text_origins: dict[str, TextOrigin]
     references: list[Reference]
     diagnostics: list[Any]
+    findings: dict[str, MarkdownFindings] = field(default_factory=dict)  # what each Markdown field holds to check
 
 
 def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
@@ -90,12 +95,24 @@ def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
     ctx = Context(path, diagnostics)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
-    return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items)
+    findings = {where: inspect_markdown(_value_at(value, where)) for where in ctx.text_origins}
+    return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items, findings)
+
+
+_FIELD_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
+
+
+def _value_at(value: Any, where: str) -> Any:
+    """The value a field path such as `claims[0].sources[1].quote` names."""
+    for index, key in _FIELD_PATH_PART.findall(where):
+        value = value[int(index)] if index else value[key]
+    return value
 
 
 def _merge(converted: _Converted, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
     raw.marks[path] = converted.marks
     raw.text_origins[path] = converted.text_origins
+    raw.findings[path] = converted.findings
     raw.references.extend(converted.references)
     diagnostics.extend(converted.diagnostics)
     return converted.value
@@ -104,13 +121,32 @@ def _merge(converted: _Converted, path: str, raw: RawContent, diagnostics: Diagn
 PARALLEL_LOAD_ABOVE = 1000  # event files: below this, worker processes cost more than they save
 
 
-def _convert_events(jobs: list[tuple[Path, str]]) -> list[_Converted]:
-    """Read and convert event files, on every core when there are many (the work is independent per file)."""
+def _convert_files(jobs: list[tuple[Path, str, Any]], cache: ParseCache) -> list[_Converted]:
+    """Read and convert files (file, display path, schema), reusing what the cache holds for unchanged ones.
+
+    The rest are read on every core when there are many (the work is independent per file)."""
+    keys = [_stat_key(file) for file, _, _ in jobs]
+    results: list[_Converted | None] = [cache.get(file, path, key) for (file, path, _), key in zip(jobs, keys, strict=True)]
+    missing = [index for index, result in enumerate(results) if result is None]
+    todo = [jobs[index] for index in missing]
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if len(jobs) < PARALLEL_LOAD_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_read_and_convert(file, path, EVENT) for file, path in jobs]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.starmap(_read_and_convert, [(file, path, EVENT) for file, path in jobs], chunksize=256)
+    if len(todo) < PARALLEL_LOAD_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        converted = [_read_and_convert(*job) for job in todo]
+    else:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            converted = pool.starmap(_read_and_convert, todo, chunksize=256)
+    for index, result in zip(missing, converted, strict=True):
+        file, path, _ = jobs[index]
+        cache.put(file, path, keys[index], result)
+        results[index] = result
+    return results  # type: ignore[return-value]
+
+
+def _stat_key(file: Path) -> StatKey | None:
+    try:
+        return stat_key(file.stat())
+    except OSError:
+        return None
 
 
 def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
@@ -128,45 +164,52 @@ def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
     if not root.is_dir():
         diagnostics.error(str(root), 1, 1, "the content folder does not exist", "run from the project's root, or pass --content")
         return raw
-    _load_site(raw, diagnostics)
+    cache = ParseCache(root)
+    jobs: list[tuple[Path, str, Any]] = [(root / "site.yaml", display_path(root / "site.yaml", root), SITE)]
+    raw.paths["site"] = jobs[0][1]
     for name, registry in REGISTRIES.items():
         file = root / f"{name}.yaml"
-        path = display_path(file, root)
-        raw.paths[name] = path
-        if not file.is_file():
+        raw.paths[name] = display_path(file, root)
+        jobs.append((file, raw.paths[name], registry))
+    present = [job for job in jobs if job[0].is_file()]
+    converted = dict(zip((path for _, path, _ in present), _convert_files(present, cache), strict=True))
+    _load_site(raw, converted.get(raw.paths["site"]), diagnostics)
+    for name in REGISTRIES:
+        path = raw.paths[name]
+        if path not in converted:
             diagnostics.error(path, 1, 1, f"{name}.yaml is missing", f"create {path}; it maps ids to entries")
             raw.registries[name] = {}
             raw.unreadable.add(name)
             continue
-        value = _convert(load_yaml_file(file, path, diagnostics), registry, path, raw, diagnostics)
+        value = _merge(converted[path], path, raw, diagnostics)
         raw.registries[name] = value if value is not INVALID else {}
         if value is INVALID:
             raw.unreadable.add(name)
-    _load_events(raw, diagnostics)
+    events = event_files(root)
+    _load_events(raw, events, cache, diagnostics)
     _load_pages(raw, diagnostics)
+    cache.keep_only([file for file, _, _ in jobs] + events)
+    cache.save()
     return raw
 
 
-def _load_site(raw: RawContent, diagnostics: Diagnostics) -> None:
-    file = raw.root / "site.yaml"
-    path = display_path(file, raw.root)
-    raw.paths["site"] = path
-    if not file.is_file():
+def _load_site(raw: RawContent, converted: _Converted | None, diagnostics: Diagnostics) -> None:
+    path = raw.paths["site"]
+    if converted is None:
         diagnostics.error(path, 1, 1, "site.yaml is missing", "create it with title, description, base_url, language, timezone")
         return
-    value = _convert(load_yaml_file(file, path, diagnostics), SITE, path, raw, diagnostics)
+    value = _merge(converted, path, raw, diagnostics)
     raw.site = value if value is not INVALID else {}
 
 
 def event_files(root: Path) -> list[Path]:
     """Every file under content/events, in a stable order."""
-    folder = root / "events"
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")) if folder.is_dir() else []
+    return [Path(p) for p in files_under(root / "events") if not os.path.basename(p).startswith(".")]
 
 
-def _load_events(raw: RawContent, diagnostics: Diagnostics) -> None:
+def _load_events(raw: RawContent, files: list[Path], cache: ParseCache, diagnostics: Diagnostics) -> None:
     jobs: list[tuple[str, str, Path, str]] = []  # event id, year folder, file, display path
-    for file in event_files(raw.root):
+    for file in files:
         path = display_path(file, raw.root)
         relative = file.relative_to(raw.root / "events")
         if file.suffix != ".yaml":
@@ -192,7 +235,7 @@ def _load_events(raw: RawContent, diagnostics: Diagnostics) -> None:
             continue
         raw.paths[f"events/{event_id}"] = path
         jobs.append((event_id, relative.parts[0], file, path))
-    results = _convert_events([(file, path) for _, _, file, path in jobs])
+    results = _convert_files([(file, path, EVENT) for _, _, file, path in jobs], cache)
     for (event_id, folder, _, path), converted in zip(jobs, results, strict=True):
         value = _merge(converted, path, raw, diagnostics)
         if value is INVALID:

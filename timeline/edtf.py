@@ -10,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 _PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$", re.ASCII)
 MONTHS = [
@@ -45,11 +46,11 @@ class EdtfPoint:
     day: int | None = None
     qualifier: str = ""  # "", "~", "?" or "%"
 
-    @property
+    @cached_property
     def first_day(self) -> dt.date:
         return dt.date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         if self.day:
             return self.first_day
@@ -98,11 +99,11 @@ class EdtfDate:
     start: EdtfPoint
     end: EdtfPoint | None = None
 
-    @property
+    @cached_property
     def first_day(self) -> dt.date:
         return self.start.first_day
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         return (self.end or self.start).last_day
 

@@ -12,7 +12,8 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
 from timeline.diagnostics import Diagnostics
 from timeline.edtf import EdtfError, parse_edtf
@@ -37,8 +38,7 @@ class _Invalid:
 INVALID: Any = _Invalid()
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(NamedTuple):
     """A use of an id of another kind of record, kept to check it once everything is loaded."""
 
     kind: str
@@ -49,8 +49,7 @@ class Reference:
     field: str
 
 
-@dataclass(frozen=True)
-class TextOrigin:
+class TextOrigin(NamedTuple):
     """Where the text of a Markdown field starts in its file, to place problems found inside the text."""
 
     line: int  # line of the text's first line
@@ -81,6 +80,11 @@ def describe(node: Node) -> str:
     if isinstance(node, SeqNode):
         return "a list"
     return "an empty value" if node.is_null else f"'{_shorten(node.value)}'"
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _shorten(text: str, limit: int = 40) -> str:
@@ -167,13 +171,13 @@ class Text(Scalar):
         if self.single_line and "\n" in value:
             ctx.error(node, where, f"{label(where)} must fit on one line", "join the lines into one")
             return INVALID
-        control = BIDI_CONTROLS.search(value)
+        control = None if value.isascii() else BIDI_CONTROLS.search(value)
         if control:
             code = f"U+{ord(control.group()):04X}"
             message = f"{label(where)} contains the invisible direction control {code}, which reorders how the text is shown"
             ctx.error(node, where, message, BIDI_HINT)
             return INVALID
-        if self.pattern and not re.match(self.pattern, value):
+        if self.pattern and not _compiled(self.pattern).match(value):
             ctx.error(node, where, f"{label(where)} is '{_shorten(value)}', which is not valid", self.pattern_hint)
             return INVALID
         if self.markdown:

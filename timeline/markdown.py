@@ -98,7 +98,10 @@ def _locate(lines: list[str], block: tuple[int, int], needle: str) -> tuple[int,
 _UNSAFE_SOURCE_LINK = re.compile(r"\]\(\s*<?\s*((?:javascript|vbscript|data|file):(?:[^()\s]|\([^()\s]*\))*)", re.IGNORECASE)
 
 
-def inspect_markdown(text: str) -> tuple[list[MarkdownProblem], list[SiteLink]]:
+MarkdownFindings = tuple[list[MarkdownProblem], list[SiteLink]]
+
+
+def inspect_markdown(text: str) -> MarkdownFindings:
     """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used."""
     control = BIDI_CONTROLS.search(text)
     if control:

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from timeline.files import files_under
+
 
 @dataclass(frozen=True)
 class Staged:
@@ -76,12 +78,11 @@ def inputs_fingerprint(folders: list[Path], extra: str) -> str:
     hasher = hashlib.sha256(extra.encode("utf-8"))
     settled = time.time_ns() - int(SETTLE_SECONDS * 1e9)
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                info = path.stat()
-                if info.st_mtime_ns > settled:
-                    return ""
-                hasher.update(f"{path.as_posix()}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        for path in files_under(folder):
+            info = os.stat(path)
+            if info.st_mtime_ns > settled:
+                return ""
+            hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return hasher.hexdigest()
 
 

@@ -25,8 +25,9 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
     ids = {kind: known_ids(raw, registry) for kind, registry in REFERENCE_KINDS.items()}
     _check_references(raw, ids, diagnostics)
     _check_republishing(raw, diagnostics)
+    spans = _episode_spans(raw.registries.get("episodes", {}))
     for event_id, event in raw.events.items():
-        _check_event(event_id, event, raw, diagnostics)
+        _check_event(event_id, event, raw, spans, diagnostics)
     _check_all_markdown(raw, ids, diagnostics)
     _warn_unused(raw, diagnostics)
 
@@ -63,19 +64,24 @@ def _check_republishing(raw: RawContent, diagnostics: Diagnostics) -> None:
             )
 
 
-def _episode_containing(event: dict[str, Any], episodes: dict[str, dict[str, Any]]) -> list[str]:
-    date = event["date"]
+def _episode_spans(episodes: dict[str, dict[str, Any]]) -> list[tuple[str, Any, Any]]:
+    """(id, first day, last day) of every episode with both ends, by id."""
     return [
-        episode_id
+        (episode_id, episode["start"].first_day, episode["end"].last_day)
         for episode_id, episode in sorted(episodes.items())
-        if "start" in episode
-        and "end" in episode
-        and episode["start"].first_day <= date.first_day
-        and date.last_day <= episode["end"].last_day
+        if "start" in episode and "end" in episode
     ]
 
 
-def _check_event(event_id: str, event: dict[str, Any], raw: RawContent, diagnostics: Diagnostics) -> None:
+def _episode_containing(event: dict[str, Any], spans: list[tuple[str, Any, Any]]) -> list[str]:
+    date = event["date"]
+    first, last = date.first_day, date.last_day
+    return [episode_id for episode_id, start, end in spans if start <= first and last <= end]
+
+
+def _check_event(
+    event_id: str, event: dict[str, Any], raw: RawContent, spans: list[tuple[str, Any, Any]], diagnostics: Diagnostics
+) -> None:
     path = raw.paths[f"events/{event_id}"]
     listed = set(event.get("sources", []))
     used = [
@@ -105,7 +111,7 @@ def _check_event(event_id: str, event: dict[str, Any], raw: RawContent, diagnost
     if "date" not in event:
         return
     episodes = raw.registries.get("episodes", {})
-    containing = _episode_containing(event, episodes)
+    containing = _episode_containing(event, spans)
     if "episode" not in event and len(containing) > 1:
         line, column = raw.position(path, "date")
         diagnostics.error(
@@ -157,7 +163,8 @@ def _check_markdown(
     def position(offset: int, offset_column: int) -> tuple[int, int]:
         return line + offset, (first_column if offset == 0 else column) + offset_column
 
-    problems, links = inspect_markdown(text)
+    found = raw.findings.get(path, {}).get(where)
+    problems, links = found if found is not None else inspect_markdown(text)
     for problem in problems:
         diagnostics.error(path, *position(problem.line, problem.column), problem.message, problem.hint, where)
     for link in links:

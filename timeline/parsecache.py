@@ -1,0 +1,118 @@
+"""Content files already read and converted, kept between runs: a rebuild reads only the files that changed.
+
+Each entry is keyed by the file's size, modification and change times and inode, so any write to the
+file (or its replacement by another) misses. Files modified in the last couple of seconds are not kept,
+as an edit within one timestamp tick could look unchanged. The whole cache belongs to one version of the
+code: a change to the package starts it afresh. It lives in the user's cache folder, beside the memory of
+`check`, one file per content folder, and is only ever an optimisation: a cache that cannot be read or
+written is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from timeline import __version__
+from timeline.output import SETTLE_SECONDS, inputs_fingerprint
+
+FORMAT = 1
+StatKey = tuple[int, int, int, int]
+
+
+def cache_folder() -> Path:
+    """The user's cache folder for this tool (XDG_CACHE_HOME, else ~/.cache)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "timeline"
+
+
+def _code_version() -> str:
+    """Changes whenever the code that converts content could have changed."""
+    import yaml
+
+    extra = f"{FORMAT}|{__version__}|{sys.version}|{yaml.__version__}|{getattr(yaml, '__with_libyaml__', False)}"
+    return inputs_fingerprint([Path(__file__).parent], extra)
+
+
+def stat_key(info: os.stat_result) -> StatKey | None:
+    """What identifies one state of a file; None while the file may still be changing."""
+    if info.st_mtime_ns > time.time_ns() - int(SETTLE_SECONDS * 1e9):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def group_of(file: Path) -> str:
+    """Which cache file holds a content file's entry: its folder and the start of its name (an event's month)."""
+    return f"{file.parent.name}_{file.name[:7]}"
+
+
+class ParseCache:
+    """Maps a content file to (its stat key, the path messages name it by, what converting it gave).
+
+    Kept in many small files (one per month of events, one per registry), so that an edit rewrites only one.
+    """
+
+    def __init__(self, content: Path) -> None:
+        digest = hashlib.sha256(str(content.resolve()).encode()).hexdigest()[:16]
+        self.folder = cache_folder() / f"parsed-{digest}"
+        self.version = _code_version()
+        self.groups: dict[str, dict[str, tuple[StatKey, str, Any]]] = {}
+        self.dirty: set[str] = set()
+
+    def _group(self, name: str) -> dict[str, tuple[StatKey, str, Any]]:
+        """The entries of one group of files (see `group_of`), read from disk the first time."""
+        if name not in self.groups:
+            self.groups[name] = self._read(name) if self.version else {}
+        return self.groups[name]
+
+    def _read(self, name: str) -> dict[str, tuple[StatKey, str, Any]]:
+        try:
+            with (self.folder / f"{name}.pickle").open("rb") as stream:
+                version, entries = pickle.load(stream)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return {}
+        return entries if version == self.version and isinstance(entries, dict) else {}
+
+    def get(self, file: Path, path: str, key: StatKey | None) -> Any | None:
+        """What converting `file` (named `path` in messages) gave when it had this stat key, if known."""
+        entry = self._group(group_of(file)).get(file.name)
+        return entry[2] if key is not None and entry is not None and entry[:2] == (key, path) else None
+
+    def put(self, file: Path, path: str, key: StatKey | None, converted: Any) -> None:
+        group = self._group(group_of(file))
+        if key is not None:
+            group[file.name] = (key, path, converted)
+        elif group.pop(file.name, None) is None:
+            return
+        self.dirty.add(group_of(file))
+
+    def keep_only(self, files: list[Path]) -> None:
+        """Forget files that are gone."""
+        present: dict[str, set[str]] = {}
+        for file in files:
+            present.setdefault(group_of(file), set()).add(file.name)
+        for name in set(self.groups) | {p.stem for p in self.folder.glob("*.pickle")}:
+            gone = self._group(name).keys() - present.get(name, set())
+            for file_name in gone:
+                del self.groups[name][file_name]
+            if gone:
+                self.dirty.add(name)
+
+    def save(self) -> None:
+        if not self.version:
+            return
+        for name in sorted(self.dirty):
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=self.folder)
+                with os.fdopen(handle, "wb") as stream:
+                    pickle.dump((self.version, self.groups[name]), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporary, self.folder / f"{name}.pickle")
+            except OSError:
+                return  # a read-only home folder reads everything every time
+        self.dirty.clear()
