@@ -29,6 +29,14 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The suite keeps its cached content apart from the user's (and from other runs')."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 def build(content: Path, out: Path) -> Path:
     diagnostics = Diagnostics()
     report = build_site(content, ROOT / "templates", out, diagnostics)

@@ -26,6 +26,7 @@ class BuildReport:
     bytes: int
     changed: int = 0  # files written (all of them on a first build)
     removed: int = 0
+    rendered: int = 0  # pages made again (the others' inputs had not changed)
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
 
 

@@ -108,8 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{args.out}/ is up to date ({report.files} files; nothing changed) in {seconds:.2f} s")
         else:
             print(
-                f"built {report.pages} pages, {report.files} files ({report.bytes / 1e6:.1f} MB) in {args.out}/"
-                f" in {seconds:.2f} s: {report.changed} written, {report.removed} removed"
+                f"built {report.pages} pages ({report.rendered} rendered), {report.files} files ({report.bytes / 1e6:.1f} MB)"
+                f" in {args.out}/ in {seconds:.2f} s: {report.changed} written, {report.removed} removed"
             )
     return status
 

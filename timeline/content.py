@@ -5,6 +5,7 @@ The result is plain data plus the position of every field; nothing here looks ac
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
@@ -16,10 +17,10 @@ from typing import Any
 from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.files import files_under
-from timeline.markdown import MarkdownFindings, inspect_markdown
+from timeline.markdown import MarkdownFindings, inspect_markdown, plain_text, remember_plain_text
 from timeline.parsecache import ParseCache, StatKey, stat_key
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
-from timeline.yamlsource import Node, decode_utf8, load_yaml_file, parse_yaml
+from timeline.yamlsource import Node, decode_utf8, parse_yaml, parse_yaml_bytes, read_file
 
 EVENT_STEM = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -49,6 +50,7 @@ class RawContent:
     marks: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)  # display path -> field -> position
     text_origins: dict[str, dict[str, TextOrigin]] = field(default_factory=dict)  # display path -> field -> origin
     findings: dict[str, dict[str, MarkdownFindings]] = field(default_factory=dict)  # display path -> field -> findings
+    digests: dict[str, str] = field(default_factory=dict)  # display path -> sha256 of the file's bytes
     references: list[Reference] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # registries and events/<id> that could not be read
 
@@ -85,18 +87,24 @@ class _Converted:
     references: list[Reference]
     diagnostics: list[Any]
     findings: dict[str, MarkdownFindings] = field(default_factory=dict)  # what each Markdown field holds to check
+    digest: str = ""  # of the file's bytes
+    plain: dict[str, str] = field(default_factory=dict)  # each Markdown text -> its plain words
 
 
 def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
     diagnostics = Diagnostics()
-    node = load_yaml_file(file, path, diagnostics)
+    data = read_file(file, path, diagnostics)
+    node = None if data is None else parse_yaml_bytes(data, path, diagnostics)
     if node is None:
         return _Converted(INVALID, {}, {}, [], diagnostics.items)
     ctx = Context(path, diagnostics)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
-    findings = {where: inspect_markdown(_value_at(value, where)) for where in ctx.text_origins}
-    return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items, findings)
+    texts = {where: _value_at(value, where) for where in ctx.text_origins}
+    findings = {where: inspect_markdown(text) for where, text in texts.items()}
+    plain = {text: plain_text(text) for where, text in texts.items() if not findings[where][0]}
+    digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
+    return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items, findings, digest, plain)
 
 
 _FIELD_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
@@ -113,6 +121,8 @@ def _merge(converted: _Converted, path: str, raw: RawContent, diagnostics: Diagn
     raw.marks[path] = converted.marks
     raw.text_origins[path] = converted.text_origins
     raw.findings[path] = converted.findings
+    raw.digests[path] = converted.digest
+    remember_plain_text(converted.plain)
     raw.references.extend(converted.references)
     diagnostics.extend(converted.diagnostics)
     return converted.value
@@ -278,7 +288,8 @@ def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
     folder = raw.root / "pages"
     for file in sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []:
         path = display_path(file, raw.root)
-        text = decode_utf8(file.read_bytes(), path, diagnostics)
+        data = file.read_bytes()
+        text = decode_utf8(data, path, diagnostics)
         if text is None:
             continue
         match = _FRONT_MATTER.match(text)
@@ -287,6 +298,7 @@ def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
             continue
         front = "\n" + (match.group(1) or "")  # a blank first line keeps line numbers true to the file
         meta = _convert(parse_yaml(front, path, diagnostics), PAGE, path, raw, diagnostics)
+        raw.digests[path] = hashlib.sha256(data).hexdigest()
         if meta is INVALID:
             continue
         body_line = text[: match.end()].count("\n") + 1

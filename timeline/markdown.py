@@ -69,11 +69,21 @@ def render_inline(text: str, root: str = "") -> Markup:
     return Markup(html)
 
 
-@lru_cache(maxsize=65536)
+_PLAIN: dict[str, str] = {}  # Markdown -> its words; seeded from the content cache, so most texts are never parsed here
+
+
 def plain_text(text: str) -> str:
     """Markdown reduced to its words, for descriptions and feeds."""
-    words = [t.content for t in _walk(_RENDERER.parse(text)) if t.type in ("text", "code_inline")]
-    return re.sub(r"\s+", " ", " ".join(words)).strip()
+    plain = _PLAIN.get(text)
+    if plain is None:
+        words = [t.content for t in _walk(_RENDERER.parse(text)) if t.type in ("text", "code_inline")]
+        plain = _PLAIN[text] = re.sub(r"\s+", " ", " ".join(words)).strip()
+    return plain
+
+
+def remember_plain_text(plain: dict[str, str]) -> None:
+    """Plain texts worked out elsewhere (in another process, or in an earlier run)."""
+    _PLAIN.update(plain)
 
 
 def _walk(tokens: list[Token]) -> list[Token]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ class Event:
     figures: tuple[Figure, ...] = ()
     related_ids: tuple[str, ...] = ()
     independent_sources: int = 0
+    digest: str = field(default="", compare=False, repr=False)  # of the event's file: changes when it is edited
 
     @property
     def track(self) -> Tag | None:
@@ -180,6 +182,7 @@ class Timeline:
     by_source: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     republished_by: dict[str, tuple[Source, ...]] = field(default_factory=dict)
     related_by: dict[str, tuple[Event, ...]] = field(default_factory=dict)  # event id -> events that name it
+    shared_digest: str = ""  # of every content file but the events: site, registries, pages
 
     def related(self, event: Event) -> tuple[Event, ...]:
         """Events the event names as related, and events that name it, in date order."""
@@ -278,6 +281,7 @@ def build_timeline(raw: Any) -> Timeline:
                 figures=figures,
                 related_ids=tuple(data.get("related", [])),
                 independent_sources=len({_root(s, reg["sources"]) for s in data["sources"]}),
+                digest=raw.digests.get(raw.paths[f"events/{event_id}"], ""),
             )
         )
     events.sort(key=lambda e: (e.date.sort_key, e.id))
@@ -303,7 +307,15 @@ def build_timeline(raw: Any) -> Timeline:
         by_source=_index(ordered, lambda e: sorted({s.id for s in e.sources})),
         republished_by={k: tuple(v) for k, v in sorted(republished_by.items())},
         related_by=_index(ordered, lambda e: e.related_ids),
+        shared_digest=_shared_digest(raw),
     )
+
+
+def _shared_digest(raw: Any) -> str:
+    """One digest of every content file that is not an event: any page may show what they hold."""
+    events = {path for key, path in raw.paths.items() if key.startswith("events/")}
+    shared = sorted((path, digest) for path, digest in raw.digests.items() if path not in events)
+    return hashlib.sha256(repr(shared).encode()).hexdigest()
 
 
 def _containing(date: EdtfDate, episodes: tuple[Episode, ...]) -> Episode | None:

@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from timeline.files import files_under
 
@@ -26,6 +27,15 @@ class Staged:
     size: int
     digest: str
     changed: bool  # written to the staging folder (else identical to the file already in the target)
+    key: str = ""  # what the output was made from (see pagekeys); empty when not tracked
+
+
+class Recorded(NamedTuple):
+    """What the manifest says of one output of the last build."""
+
+    digest: str
+    size: int
+    key: str
 
 
 def digest(data: bytes) -> str:
@@ -37,15 +47,16 @@ def fingerprint(data: bytes) -> str:
     return digest(data)[:10]
 
 
-def stage(staging: Path, relative: str, data: bytes, previous: dict[str, str]) -> Staged:
+def stage(staging: Path, relative: str, data: bytes, previous: dict[str, Recorded], key: str = "") -> Staged:
     """Put one output in the staging folder unless the target already holds these exact bytes."""
     hashed = digest(data)
-    if previous.get(relative) == hashed:
-        return Staged(len(data), hashed, changed=False)
+    recorded = previous.get(relative)
+    if recorded is not None and recorded.digest == hashed:
+        return Staged(len(data), hashed, changed=False, key=key)
     path = staging / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    return Staged(len(data), hashed, changed=True)
+    return Staged(len(data), hashed, changed=True, key=key)
 
 
 def manifest_path(target: Path) -> Path:
@@ -53,16 +64,18 @@ def manifest_path(target: Path) -> Path:
     return target.parent / f".{target.name}.manifest.json"
 
 
-def read_manifest(target: Path) -> tuple[str, dict[str, str]]:
-    """The inputs fingerprint and output path -> sha256 of the site in `target`, if this writer made it."""
+MANIFEST_FORMAT = 2
+
+
+def read_manifest(target: Path) -> tuple[str, dict[str, Recorded]]:
+    """The inputs fingerprint and what is recorded of each output of the site in `target`, if this writer made it."""
     try:
         manifest = json.loads(manifest_path(target).read_text(encoding="utf-8"))
-        inputs, outputs = manifest["inputs"], manifest["outputs"]
-    except (OSError, ValueError, KeyError, TypeError):
+        if manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest["inputs"], str) or not target.is_dir():
+            return "", {}
+        return manifest["inputs"], {path: Recorded(*entry) for path, entry in manifest["outputs"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return "", {}
-    if not isinstance(outputs, dict) or not isinstance(inputs, str) or not target.is_dir():
-        return "", {}
-    return inputs, {k: v for k, v in outputs.items() if isinstance(k, str) and isinstance(v, str)}
 
 
 SETTLE_SECONDS = 2.0  # a file changed this recently may change again within its timestamp's resolution
@@ -110,12 +123,22 @@ class SiteWriter:
     def removed(self) -> list[str]:
         return sorted(self.previous.keys() - self.outputs.keys())
 
-    def write(self, relative: str, content: str | bytes) -> None:
+    def write(self, relative: str, content: str | bytes, key: str = "") -> None:
         """One output, by its path relative to the site root (e.g. 'events/x/index.html')."""
         if relative in self.outputs:
             raise ValueError(f"two outputs want the same path: {relative}")
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.outputs[relative] = stage(self.staging, relative, data, self.previous)
+        self.outputs[relative] = stage(self.staging, relative, data, self.previous, key)
+
+    def keep(self, relative: str, key: str) -> bool:
+        """Keep the output the last build made from the same inputs (same key), without making it again."""
+        recorded = self.previous.get(relative)
+        if not key or recorded is None or recorded.key != key:
+            return False
+        if relative in self.outputs:
+            raise ValueError(f"two outputs want the same path: {relative}")
+        self.outputs[relative] = Staged(recorded.size, recorded.digest, changed=False, key=key)
+        return True
 
     def record(self, staged: dict[str, Staged]) -> None:
         """Outputs another process staged."""
@@ -132,8 +155,8 @@ class SiteWriter:
             self._update_in_place()
         else:
             self._swap()
-        outputs = {relative: staged.digest for relative, staged in sorted(self.outputs.items())}
-        manifest = {"inputs": self.inputs, "outputs": outputs}
+        outputs = {relative: [staged.digest, staged.size, staged.key] for relative, staged in sorted(self.outputs.items())}
+        manifest = {"format": MANIFEST_FORMAT, "inputs": self.inputs, "outputs": outputs}
         manifest_path(self.target).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8")
 
     def _swap(self) -> None:

@@ -19,6 +19,7 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     in_sitemap: bool = True
+    uses_all_events: bool = False  # the template reads the whole timeline, not only the events in `context`
 
     @property
     def output(self) -> str:
@@ -113,6 +114,11 @@ def filter_options(timeline: Timeline) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+def _overview(path: str, template: str, title: str, description: str) -> PageSpec:
+    """A page about the whole timeline: its template reads the timeline's indexes."""
+    return PageSpec(path, template, title, {}, description, uses_all_events=True)
+
+
 def plan_pages(timeline: Timeline) -> list[PageSpec]:
     """Every HTML page of the site, in a fixed order."""
     site = timeline.site
@@ -124,6 +130,7 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
             site.title,
             {"sections": home_sections(timeline, months), "filters": filter_options(timeline)},
             site.description,
+            uses_all_events=True,
         ),
     ]
     for index, month in enumerate(months or []):
@@ -142,24 +149,24 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
             "next_event": events[index + 1] if index + 1 < len(events) else None,
         }
         pages.append(PageSpec(f"events/{event.id}/", "event.html", event.title, context))
-    pages.append(PageSpec("episodes/", "episodes.html", "Episodes", {}, "The episodes the timeline covers."))
+    pages.append(_overview("episodes/", "episodes.html", "Episodes", "The episodes the timeline covers."))
     for episode in timeline.episodes:
         events = timeline.by_episode.get(episode.id, ())
         pages.append(PageSpec(f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode, "events": events}))
-    pages.append(PageSpec("actors/", "actors.html", "Actors", {}, "Everyone who acts or speaks in the timeline."))
+    pages.append(_overview("actors/", "actors.html", "Actors", "Everyone who acts or speaks in the timeline."))
     for actor in timeline.actors.values():
         events = timeline.by_actor.get(actor.id, ())
         pages.append(PageSpec(f"actors/{actor.id}/", "actor.html", actor.name, {"actor": actor, "events": events}, actor.role))
-    pages.append(PageSpec("places/", "places.html", "Places", {}, "The places the timeline mentions."))
+    pages.append(_overview("places/", "places.html", "Places", "The places the timeline mentions."))
     for place in timeline.places.values():
         events = timeline.by_place.get(place.id, ())
         pages.append(PageSpec(f"places/{place.id}/", "place.html", place.name, {"place": place, "events": events}))
-    pages.append(PageSpec("tags/", "tags.html", "Tags", {}, "The tags events are filed under."))
+    pages.append(_overview("tags/", "tags.html", "Tags", "The tags events are filed under."))
     for tag in timeline.tags.values():
         events = timeline.by_tag.get(tag.id, ())
         pages.append(PageSpec(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag, "events": events}, tag.description))
-    pages.append(PageSpec("sources/", "sources.html", "Sources", {}, "Every article the timeline rests on, and what cites it."))
-    pages.append(PageSpec("charts/", "charts.html", "Charts", {}, "The timeline in charts, each with its data as a table."))
+    pages.append(_overview("sources/", "sources.html", "Sources", "Every article the timeline rests on, and what cites it."))
+    pages.append(_overview("charts/", "charts.html", "Charts", "The timeline in charts, each with its data as a table."))
     if site.comparison_tag:
         pages.append(
             PageSpec(
@@ -168,6 +175,7 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
                 site.comparison_title,
                 {"columns": comparison_columns(timeline)},
                 site.description,
+                uses_all_events=True,
             )
         )
     for page in timeline.pages.values():

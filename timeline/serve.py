@@ -82,7 +82,7 @@ def rebuild(content: Path, templates: Path, out: Path, state: PreviewState) -> N
         print(f"build failed: {len(diagnostics.errors)} error(s); serving the last good build", file=sys.stderr, flush=True)
         state.update(text)
     else:
-        print(f"rebuilt {report.pages} pages", flush=True)
+        print(f"rebuilt {report.rendered} of {report.pages} pages", flush=True)
         state.update("")
 
 

@@ -14,6 +14,7 @@ from timeline.charts import build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import atom_feed, events_json, sitemap
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
+from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
@@ -47,19 +48,22 @@ def template_position(exc: TemplateError, templates: Path) -> tuple[str, int]:
 
 
 PARALLEL_ABOVE = 400  # pages: below this, starting worker processes costs more than it saves
-_SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, the pages, the staging folder
+_SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, the pages, their keys, the writer
 
 
 CHUNK = 200  # pages a worker renders before reporting back
 
 
+def _render(env: Environment, page: PageSpec) -> bytes:
+    return env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
+
+
 def _render_chunk(start: int) -> dict[str, Staged]:
     """Render pages[start:start + CHUNK] and stage what changed."""
-    env, pages, writer = _SHARED["env"], _SHARED["pages"], _SHARED["writer"]
+    env, pages, keys, writer = _SHARED["env"], _SHARED["pages"], _SHARED["keys"], _SHARED["writer"]
     staged = {}
-    for page in pages[start : start + CHUNK]:
-        data = env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
-        staged[page.output] = stage(writer.staging, page.output, data, writer.previous)
+    for page, key in zip(pages[start : start + CHUNK], keys[start : start + CHUNK], strict=True):
+        staged[page.output] = stage(writer.staging, page.output, _render(env, page), writer.previous, key)
     return staged
 
 
@@ -68,25 +72,45 @@ def _workers() -> int:
     return cores if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
-def render_pages(env: Environment, pages: list[PageSpec], writer: SiteWriter, progress: Progress = QUIET) -> None:
-    """Render all pages, on every core when there are enough of them (forked workers share the model)."""
+def render_pages(
+    env: Environment, pages: list[PageSpec], keys: list[str], writer: SiteWriter, progress: Progress = QUIET
+) -> None:
+    """Render pages, on every core when there are enough of them (forked workers share the model)."""
     workers = _workers()
     if len(pages) >= PARALLEL_ABOVE and workers > 1:
-        _SHARED.update(env=env, pages=pages, writer=writer)
+        _SHARED.update(env=env, pages=pages, keys=keys, writer=writer)
+        done = len(writer.outputs)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
                 for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
                     writer.record(staged)
-                    progress.update("rendering pages", len(writer.outputs), len(pages))
+                    progress.update("rendering pages", len(writer.outputs) - done, len(pages))
             return
         except TemplateError:
-            writer.outputs.clear()  # render again here, where the error's traceback points at the template line
+            for page in pages:  # render again here, where the error's traceback points at the template line
+                writer.outputs.pop(page.output, None)
         finally:
             _SHARED.clear()
-    for number, page in enumerate(pages, start=1):
-        writer.write(page.output, env.get_template(page.template).render(page=page, root=page.root, **page.context))
+    for number, (page, key) in enumerate(zip(pages, keys, strict=True), start=1):
+        writer.write(page.output, _render(env, page), key)
         if number % CHUNK == 0:
             progress.update("rendering pages", number, len(pages))
+
+
+def pages_to_render(
+    timeline: Timeline, templates: Path, pages: list[PageSpec], writer: SiteWriter
+) -> tuple[list[PageSpec], list[str]]:
+    """The pages whose inputs changed since the last build, with their keys; the others are kept as they are."""
+    build = build_key(timeline, templates)
+    every_event = all_events_key(timeline)
+    todo: list[PageSpec] = []
+    keys: list[str] = []
+    for page in pages:
+        key = page_key(page, build, every_event)
+        if not writer.keep(page.output, key):
+            todo.append(page)
+            keys.append(key)
+    return todo, keys
 
 
 def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
@@ -106,7 +130,8 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
             },
         )
         pages = plan_pages(timeline)
-        render_pages(env, pages, writer, progress)
+        todo, keys = pages_to_render(timeline, templates, pages, writer)
+        render_pages(env, todo, keys, writer, progress)
         progress.update("writing feeds and data")
         base = timeline.site.base_url
         writer.write("feed.xml", atom_feed(timeline))
@@ -119,4 +144,4 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
         writer.discard()
         raise
     written = writer.written
-    return BuildReport(len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed))
+    return BuildReport(len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed), len(todo))

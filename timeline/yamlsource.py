@@ -198,15 +198,25 @@ def _yaml_hint(problem: str) -> str:
     return "check indentation, colons and quotes near this position"
 
 
-def load_yaml_file(file: Path, path: str, diagnostics: Diagnostics) -> Node | None:
-    """Read, decode and parse one YAML file; None (with diagnostics) if it cannot be used."""
+def read_file(file: Path, path: str, diagnostics: Diagnostics) -> bytes | None:
+    """A content file's bytes; None (with a diagnostic) if it cannot be read."""
     try:
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as exc:
         diagnostics.error(path, 1, 1, f"the file cannot be read: {exc.strerror}", "check its permissions")
         return None
+
+
+def parse_yaml_bytes(data: bytes, path: str, diagnostics: Diagnostics) -> Node | None:
+    """Decode and parse one YAML file's bytes; None (with diagnostics) if they cannot be used."""
     text = decode_utf8(data, path, diagnostics)
     return None if text is None else parse_yaml(text, path, diagnostics)
+
+
+def load_yaml_file(file: Path, path: str, diagnostics: Diagnostics) -> Node | None:
+    """Read, decode and parse one YAML file; None (with diagnostics) if it cannot be used."""
+    data = read_file(file, path, diagnostics)
+    return None if data is None else parse_yaml_bytes(data, path, diagnostics)
 
 
 def _position(event: yaml.Event) -> tuple[int, int]:

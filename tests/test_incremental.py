@@ -1,0 +1,117 @@
+"""An incremental rebuild renders only the pages whose inputs changed, and its output equals a clean build's,
+byte for byte, whatever was edited: an event, a related link, a registry, a Markdown page, a template."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from timeline.build import BuildReport, build_site
+from timeline.diagnostics import Diagnostics
+
+EVENTS = Path("events") / "2022"
+CLAIM = EVENTS / "2022-07-03-shoigu-claims-lysychansk-and-luhansk.yaml"
+DEATHS = EVENTS / "2022-07-03-belgorod-deaths.yaml"
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def build(content: Path, templates: Path, out: Path) -> BuildReport:
+    diagnostics = Diagnostics()
+    report = build_site(content, templates, out, diagnostics)
+    assert report is not None, [d.format_text() for d in diagnostics]
+    return report
+
+
+def retitle_an_event(content: Path, templates: Path) -> None:
+    replace(content / CLAIM, "title: ", "title: Edited — ")
+
+
+def relate_two_events(content: Path, templates: Path) -> None:
+    replace(content / DEATHS, "related: [", "related: [2022-07-03-ukraine-confirms-withdrawal, ")
+
+
+def add_an_event(content: Path, templates: Path) -> None:
+    text = (content / DEATHS).read_text(encoding="utf-8")
+    (content / EVENTS / "2022-07-03-belgorod-deaths-again.yaml").write_text(text.replace("title: ", "title: Again — ", 1))
+
+
+def delete_an_event(content: Path, templates: Path) -> None:
+    (content / EVENTS / "2022-07-03-melitopol-base-hit.yaml").unlink()
+
+
+def rename_an_actor(content: Path, templates: Path) -> None:
+    replace(content / "actors.yaml", "name: Russia\n", "name: The Russian Federation\n")
+
+
+def edit_a_page(content: Path, templates: Path) -> None:
+    about = content / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+
+
+def edit_a_template(content: Path, templates: Path) -> None:
+    replace(templates / "_macros.html", "</", " </")
+
+
+EDITS: list[Callable[[Path, Path], None]] = [
+    retitle_an_event,
+    relate_two_events,
+    add_an_event,
+    delete_an_event,
+    rename_an_actor,
+    edit_a_page,
+    edit_a_template,
+]
+
+
+@pytest.mark.parametrize("change", EDITS, ids=[edit.__name__ for edit in EDITS])
+def test_an_incremental_rebuild_equals_a_clean_build(tmp_path: Path, change: Callable[[Path, Path], None]) -> None:
+    content, templates, site = tmp_path / "content", tmp_path / "templates", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "templates", templates)
+    first = build(content, templates, site)
+    assert first.rendered == first.pages
+    change(content, templates)
+    report = build(content, templates, site)
+    clean = tmp_path / "clean"
+    build(content, templates, clean)
+    assert files_of(site) == files_of(clean)
+    assert report.changed > 0
+
+
+def test_an_event_edit_renders_only_the_pages_that_show_the_event(tmp_path: Path) -> None:
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", site)
+    retitle_an_event(content, ROOT / "templates")
+    report = build(content, ROOT / "templates", site)
+    assert 0 < report.rendered < report.pages / 2, f"{report.rendered} of {report.pages} pages rendered"
+    page = (site / "events" / CLAIM.stem / "index.html").read_text(encoding="utf-8")
+    assert "Edited — " in page
+    untouched = (site / "places" / "kyiv" / "index.html").read_text(encoding="utf-8")
+    assert "Edited — " not in untouched
+
+
+def test_a_rebuild_after_a_failed_build_renders_what_changed(tmp_path: Path) -> None:
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", site)
+    replace(content / CLAIM, "title: ", "title:\n  - broken\ntitle_x: ")
+    assert build_site(content, ROOT / "templates", site, Diagnostics()) is None
+    replace(content / CLAIM, "title:\n  - broken\ntitle_x: ", "title: Mended — ")
+    build(content, ROOT / "templates", site)
+    assert "Mended — " in (site / "events" / CLAIM.stem / "index.html").read_text(encoding="utf-8")
+    build(content, ROOT / "templates", tmp_path / "clean")
+    assert files_of(site) == files_of(tmp_path / "clean")

@@ -1,0 +1,124 @@
+"""Content files are read again only when they change; the cache never changes what a load gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SMALL_CONTENT
+from timeline import content as content_module
+from timeline.content import RawContent, load_content
+from timeline.diagnostics import Diagnostics
+
+HAIDAI = Path("events") / "2022" / "2022-07-03-haidai-account.yaml"
+
+
+@pytest.fixture
+def settled(tmp_path: Path) -> Path:
+    """A copy of the small content whose files were all last modified a minute ago."""
+    content = tmp_path / "content"
+    shutil.copytree(SMALL_CONTENT, content)
+    for path in content.rglob("*"):
+        os.utime(path, (time.time() - 60,) * 2)
+    return content
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
+    """The display paths of the files read and converted (not answered from the cache)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    seen: list[str] = []
+    real = content_module._read_and_convert
+
+    def counting(file: Path, path: str, schema: object) -> object:
+        seen.append(path)
+        return real(file, path, schema)
+
+    monkeypatch.setattr(content_module, "_read_and_convert", counting)
+    return seen
+
+
+def load(content: Path) -> tuple[RawContent, list[str]]:
+    diagnostics = Diagnostics()
+    raw = load_content(content, diagnostics)
+    return raw, [d.format_text() for d in diagnostics]
+
+
+def uncached(content: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[RawContent, list[str]]:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-cache"))
+    return load(content)
+
+
+def test_a_second_load_reads_no_file_and_gives_the_same_content(settled: Path, reads: list[str]) -> None:
+    first, first_messages = load(settled)
+    assert len(reads) == len(list((settled / "events").rglob("*.yaml"))) + 6  # events, site.yaml, five registries
+    reads.clear()
+    second, second_messages = load(settled)
+    assert reads == []
+    assert second.events == first.events
+    assert second.registries == first.registries
+    assert second.marks == first.marks
+    assert second.references == first.references
+    assert second_messages == first_messages
+
+
+def test_an_edited_file_is_read_again_and_only_it(
+    settled: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    load(settled)
+    reads.clear()
+    event = settled / HAIDAI
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("actors: [haidai]", "actorz: [haidai]"), encoding="utf-8")
+    os.utime(event, (time.time() - 30,) * 2)
+    raw, messages = load(settled)
+    assert reads == [f"{settled}/{HAIDAI.as_posix()}"]
+    assert any("unknown key 'actorz'" in m for m in messages)
+    fresh, fresh_messages = uncached(settled, monkeypatch, tmp_path)
+    assert raw.events == fresh.events
+    assert messages == fresh_messages
+
+
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(settled: Path, reads: list[str]) -> None:
+    load(settled)
+    reads.clear()
+    event = settled / HAIDAI
+    before = event.stat()
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("actors: [haidai]", "actorx: [haidai]"), encoding="utf-8")
+    os.utime(event, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert event.stat().st_size == before.st_size
+    _, messages = load(settled)
+    assert len(reads) == 1
+    assert any("unknown key 'actorx'" in m for m in messages)
+
+
+def test_a_file_changed_a_moment_ago_is_not_kept(settled: Path, reads: list[str]) -> None:
+    event = settled / HAIDAI
+    event.write_text(event.read_text(encoding="utf-8"), encoding="utf-8")  # modified now
+    load(settled)
+    reads.clear()
+    load(settled)
+    assert reads == [f"{settled}/{HAIDAI.as_posix()}"]
+
+
+def test_a_damaged_cache_is_ignored(settled: Path, reads: list[str], tmp_path: Path) -> None:
+    first, first_messages = load(settled)
+    for cached in (tmp_path / "cache").rglob("*.pickle"):
+        cached.write_bytes(b"not a pickle")
+    reads.clear()
+    second, second_messages = load(settled)
+    assert len(reads) > 0
+    assert second.events == first.events
+    assert second_messages == first_messages
+
+
+def test_files_that_are_gone_are_forgotten(settled: Path, reads: list[str]) -> None:
+    load(settled)
+    (settled / HAIDAI).unlink()
+    raw, _ = load(settled)
+    assert HAIDAI.stem not in raw.events
