@@ -88,7 +88,7 @@ class _Converted:
     diagnostics: list[Any]
     findings: dict[str, MarkdownFindings] = field(default_factory=dict)  # what each Markdown field holds to check
     digest: str = ""  # of the file's bytes
-    plain: dict[str, str] = field(default_factory=dict)  # each Markdown text -> its plain words
+    plain: dict[str, str] = field(default_factory=dict)  # each Markdown field -> its plain words
 
 
 def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
@@ -102,7 +102,7 @@ def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
     ctx.marks.setdefault("", (node.line, node.column))
     texts = {where: _value_at(value, where) for where in ctx.text_origins}
     findings = {where: inspect_markdown(text) for where, text in texts.items()}
-    plain = {text: plain_text(text) for where, text in texts.items() if not findings[where][0]}
+    plain = {where: plain_text(text) for where, text in texts.items() if not findings[where][0]}
     digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
     return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items, findings, digest, plain)
 
@@ -122,7 +122,7 @@ def _merge(converted: _Converted, path: str, raw: RawContent, diagnostics: Diagn
     raw.text_origins[path] = converted.text_origins
     raw.findings[path] = converted.findings
     raw.digests[path] = converted.digest
-    remember_plain_text(converted.plain)
+    remember_plain_text({_value_at(converted.value, where): plain for where, plain in converted.plain.items()})
     raw.references.extend(converted.references)
     diagnostics.extend(converted.diagnostics)
     return converted.value
