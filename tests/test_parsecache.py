@@ -34,9 +34,9 @@ def reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     seen: list[str] = []
     real = content_module._read_and_convert
 
-    def counting(file: Path, path: str, schema: object) -> object:
+    def counting(file: Path, path: str, schema: object, keep_marks: bool = False) -> object:
         seen.append(path)
-        return real(file, path, schema)
+        return real(file, path, schema, keep_marks)
 
     monkeypatch.setattr(content_module, "_read_and_convert", counting)
     return seen

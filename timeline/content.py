@@ -20,7 +20,7 @@ from timeline.files import files_under
 from timeline.markdown import MarkdownFindings, inspect_markdown, plain_text, remember_plain_text
 from timeline.parsecache import ParseCache, StatKey, stat_key
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
-from timeline.yamlsource import Node, decode_utf8, parse_yaml, parse_yaml_bytes, read_file
+from timeline.yamlsource import MAX_BYTES, MAX_REGISTRY_BYTES, Node, decode_utf8, parse_yaml, parse_yaml_bytes, read_file
 
 EVENT_STEM = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -53,9 +53,12 @@ class RawContent:
     digests: dict[str, str] = field(default_factory=dict)  # display path -> sha256 of the file's bytes
     references: list[Reference] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # registries and events/<id> that could not be read
+    unmarked: dict[str, Path] = field(default_factory=dict)  # display path -> event file whose positions were not kept
 
     def position(self, path: str, where: str) -> tuple[int, int]:
         """Line and column of a field, falling back to its nearest recorded parent."""
+        if path not in self.marks and path in self.unmarked:  # only a message needs them: read the file again
+            self.marks[path] = _read_and_convert(self.unmarked[path], path, EVENT, keep_marks=True).marks
         marks = self.marks.get(path, {})
         while where:
             if where in marks:
@@ -82,7 +85,7 @@ class _Converted:
     """One file read and converted, possibly in another process: everything it reports."""
 
     value: Any
-    marks: dict[str, tuple[int, int]]
+    marks: dict[str, tuple[int, int]] | None  # None when not kept
     text_origins: dict[str, TextOrigin]
     references: list[Reference]
     diagnostics: list[Any]
@@ -91,10 +94,13 @@ class _Converted:
     plain: dict[str, str] = field(default_factory=dict)  # each Markdown field -> its plain words
 
 
-def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
+def _read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = False) -> _Converted:
+    """Read and convert one file. The positions of an event's fields are dropped unless `keep_marks`: they are
+    most of what a converted event weighs, and needed only for a message (see RawContent.position)."""
     diagnostics = Diagnostics()
     data = read_file(file, path, diagnostics)
-    node = None if data is None else parse_yaml_bytes(data, path, diagnostics)
+    limit = MAX_BYTES if schema is EVENT else MAX_REGISTRY_BYTES
+    node = None if data is None else parse_yaml_bytes(data, path, diagnostics, limit)
     if node is None:
         return _Converted(INVALID, {}, {}, [], diagnostics.items)
     ctx = Context(path, diagnostics)
@@ -104,7 +110,8 @@ def _read_and_convert(file: Path, path: str, schema: Any) -> _Converted:
     findings = {where: inspect_markdown(text) for where, text in texts.items()}
     plain = {where: plain_text(text) for where, text in texts.items() if not findings[where][0]}
     digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
-    return _Converted(value, ctx.marks, ctx.text_origins, ctx.references, diagnostics.items, findings, digest, plain)
+    marks = ctx.marks if keep_marks or schema is not EVENT else None
+    return _Converted(value, marks, ctx.text_origins, ctx.references, diagnostics.items, findings, digest, plain)
 
 
 _FIELD_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
@@ -118,7 +125,8 @@ def _value_at(value: Any, where: str) -> Any:
 
 
 def _merge(converted: _Converted, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
-    raw.marks[path] = converted.marks
+    if converted.marks is not None:
+        raw.marks[path] = converted.marks
     raw.text_origins[path] = converted.text_origins
     raw.findings[path] = converted.findings
     raw.digests[path] = converted.digest
@@ -246,8 +254,10 @@ def _load_events(raw: RawContent, files: list[Path], cache: ParseCache, diagnost
         raw.paths[f"events/{event_id}"] = path
         jobs.append((event_id, relative.parts[0], file, path))
     results = _convert_files([(file, path, EVENT) for _, _, file, path in jobs], cache)
-    for (event_id, folder, _, path), converted in zip(jobs, results, strict=True):
+    for (event_id, folder, file, path), converted in zip(jobs, results, strict=True):
         value = _merge(converted, path, raw, diagnostics)
+        if converted.marks is None:
+            raw.unmarked[path] = file
         if value is INVALID:
             raw.unreadable.add(f"events/{event_id}")
             continue
@@ -261,12 +271,10 @@ def _check_event_name(
     date = event.get("date")
     if date is None:
         return
-    line, column = raw.position(path, "date")
     if int(folder) != date.start.year:
         diagnostics.error(
             path,
-            line,
-            column,
+            *raw.position(path, "date"),
             f"the date is in {date.start.year} but the file is in events/{folder}/",
             f"move the file to content/events/{date.start.year}/",
             "date",
@@ -276,8 +284,7 @@ def _check_event_name(
     if prefix != expected:
         diagnostics.error(
             path,
-            line,
-            column,
+            *raw.position(path, "date"),
             f"the file name starts with {prefix} but the date is {date}",
             f"rename the file to {expected}-{event_id[len(prefix) + 1 :]}.yaml, or correct the date",
             "date",

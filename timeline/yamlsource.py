@@ -39,7 +39,8 @@ class _Loader(_SafeLoader):
 
 
 MAX_DEPTH = 32
-MAX_BYTES = 2_000_000
+MAX_BYTES = 2_000_000  # an event, a page
+MAX_REGISTRY_BYTES = 64_000_000  # a registry: a timeline of 100,000 events cites some 30,000 sources
 TOO_LARGE_HINT = "a content file this large is almost certainly a mistake: one event per file, registries of short entries"
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -103,10 +104,11 @@ def decode_utf8(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def parse_yaml(text: str, path: str, diagnostics: Diagnostics) -> Node | None:
-    """Compose one YAML document into nodes; report problems and return None if it cannot be read."""
-    if len(text) > MAX_BYTES:
-        diagnostics.error(path, 1, 1, f"the file is larger than {MAX_BYTES:,} characters", TOO_LARGE_HINT)
+def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> Node | None:
+    """Compose one YAML document of at most `limit` characters into nodes; report problems and return None if it
+    cannot be read."""
+    if len(text) > limit:
+        diagnostics.error(path, 1, 1, f"the file is larger than {limit:,} characters", TOO_LARGE_HINT)
         return None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         diagnostics.error(path, 1, 1, "the file is empty", "add the content, or delete the file")
@@ -207,10 +209,10 @@ def read_file(file: Path, path: str, diagnostics: Diagnostics) -> bytes | None:
         return None
 
 
-def parse_yaml_bytes(data: bytes, path: str, diagnostics: Diagnostics) -> Node | None:
+def parse_yaml_bytes(data: bytes, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> Node | None:
     """Decode and parse one YAML file's bytes; None (with diagnostics) if they cannot be used."""
     text = decode_utf8(data, path, diagnostics)
-    return None if text is None else parse_yaml(text, path, diagnostics)
+    return None if text is None else parse_yaml(text, path, diagnostics, limit)
 
 
 def load_yaml_file(file: Path, path: str, diagnostics: Diagnostics) -> Node | None:
