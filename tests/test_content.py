@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SMALL_CONTENT
 from timeline.build import load_timeline
+from timeline.content import load_content
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline
+from timeline.yamlsource import MAX_BYTES
 
 SEEDS = ROOT.parent / "shared" / "seeds"
 
@@ -98,3 +102,18 @@ def test_the_two_full_control_claims_are_compared(timeline: Timeline) -> None:
     assert tag
     claims_by_year = {e.date.start.year for e in timeline.by_tag[tag] if e.importance == 3}
     assert {2022, 2025} <= claims_by_year
+
+
+def test_a_registry_larger_than_an_event_file_may_be_is_read(tmp_path: Path) -> None:
+    """A long timeline cites tens of thousands of sources: sources.yaml may outgrow the limit for one event."""
+    content = tmp_path / "content"
+    shutil.copytree(SMALL_CONTENT, content)
+    entry = "source-{n}:\n  title: Report {n} of a long war\n  publisher: Wire agency\n  published: 2022-07-03\n  language: en\n"
+    extra = "".join(entry.format(n=n) for n in range(MAX_BYTES // len(entry.format(n=0)) + 100))
+    sources = content / "sources.yaml"
+    sources.write_text(sources.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    assert sources.stat().st_size > MAX_BYTES
+    diagnostics = Diagnostics()
+    raw = load_content(content, diagnostics)
+    assert not diagnostics.errors, [d.format_text() for d in diagnostics.errors]
+    assert len(raw.registries["sources"]) > 18_000

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timeline.collector import cycle_collector_paused
 from timeline.diagnostics import Diagnostics
 from timeline.output import inputs_fingerprint, read_manifest
 from timeline.progress import QUIET, Progress
@@ -39,21 +37,6 @@ def _inputs(content: Path, templates: Path) -> str:
     extra = f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
     code = Path(__file__).parent  # the package's own files: a change to the code is a change to the output
     return inputs_fingerprint([p for p in (content, templates, code) if p.is_dir()], extra)
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Reading content makes millions of small objects and no reference cycles, yet Python's cycle collector
-    would walk them over and over as they pile up (half the reading time at 10,000 events). Pause it, and
-    afterwards freeze what was made, so that later collections skip it."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from timeline.collector import cycle_collector_paused
 from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.files import files_under
@@ -182,6 +183,11 @@ def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
     if not root.is_dir():
         diagnostics.error(str(root), 1, 1, "the content folder does not exist", "run from the project's root, or pass --content")
         return raw
+    with cycle_collector_paused():
+        return _load_all(root, raw, diagnostics)
+
+
+def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics) -> RawContent:
     cache = ParseCache(root)
     jobs: list[tuple[Path, str, Any]] = [(root / "site.yaml", display_path(root / "site.yaml", root), SITE)]
     raw.paths["site"] = jobs[0][1]
