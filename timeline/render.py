@@ -41,12 +41,19 @@ class Fragments:
         self.items: dict[tuple[str, int, str], Markup] = {}
         self.modules: dict[str, Any] = {}
 
+    def macros(self, root: str) -> Any:
+        """_macros.html for pages at `root`, made once: `{% set m = fragments.macros(root) %}`.
+
+        Its macros see the globals and `root`, not the variables of the page that uses them.
+        """
+        if root not in self.modules:
+            self.modules[root] = self.env.get_template("_macros.html").make_module({"root": root})
+        return self.modules[root]
+
     def event_item(self, event: Any, heading: int, root: str) -> Markup:
         key = (event.id, heading, root)
         if key not in self.items:
-            if root not in self.modules:
-                self.modules[root] = self.env.get_template("_macros.html").make_module({"root": root})
-            self.items[key] = Markup(self.modules[root].event_item(event, heading))
+            self.items[key] = Markup(self.macros(root).event_item(event, heading))
         return self.items[key]
 
 
