@@ -34,27 +34,37 @@ def side_label(side: str) -> str:
 
 
 class Fragments:
-    """Rendered pieces reused across pages: an event's list item appears on half a dozen pages."""
+    """Rendered pieces reused across pages: an event's list item appears on half a dozen pages, a source is cited by
+    many events. Each piece is a macro of _macros.html, rendered once for each thing it shows and each `root`."""
 
     def __init__(self, env: Environment) -> None:
         self.env = env
-        self.items: dict[tuple[str, int, str], Markup] = {}
+        self.pieces: dict[tuple[Any, ...], Markup] = {}
         self.modules: dict[str, Any] = {}
 
     def macros(self, root: str) -> Any:
-        """_macros.html for pages at `root`, made once: `{% set m = fragments.macros(root) %}`.
-
-        Its macros see the globals and `root`, not the variables of the page that uses them.
-        """
+        """_macros.html for pages at `root`, made once: `{% set m = fragments.macros(root) %}`."""
         if root not in self.modules:
             self.modules[root] = self.env.get_template("_macros.html").make_module({"root": root})
         return self.modules[root]
 
     def event_item(self, event: Any, heading: int, root: str) -> Markup:
-        key = (event.id, heading, root)
-        if key not in self.items:
-            self.items[key] = Markup(self.macros(root).event_item(event, heading))
-        return self.items[key]
+        """An event in a timeline list: macro event_item."""
+        return self._piece(("event_item", event.id, heading, root), root, "event_item", event, heading)
+
+    def event_link(self, event: Any, root: str) -> Markup:
+        """An event in a compact list: macro event_link."""
+        return self._piece(("event_link", event.id, root), root, "event_link", event)
+
+    def citation(self, source: Any, root: str) -> Markup:
+        """A source cited in full, with its note: macro citation."""
+        return self._piece(("citation", source.id, root), root, "citation", source)
+
+    def _piece(self, key: tuple[Any, ...], root: str, macro: str, *args: Any) -> Markup:
+        piece = self.pieces.get(key)
+        if piece is None:
+            piece = self.pieces[key] = Markup(getattr(self.macros(root), macro)(*args))
+        return piece
 
 
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
