@@ -29,6 +29,51 @@ def json_for_html(value: Any) -> Markup:
     return Markup(text)
 
 
+def ld_date(point: Any) -> str:
+    """A date for schema.org: the ISO 8601 form of an EDTF point at its own precision (2022, 2022-07, 2022-07-03),
+    without EDTF's ~ ? % qualifiers."""
+    return str(point).rstrip("~?%")
+
+
+def event_json_ld(event: Any, url: str) -> dict[str, Any]:
+    """An event as schema.org data, for search engines and link previews (event.html puts it in its head)."""
+    citations = []
+    for s in event.sources:
+        item = {
+            "@type": "NewsArticle",
+            "headline": s.title,
+            "publisher": {"@type": "Organization", "name": s.publisher},
+            "datePublished": ld_date(s.published.start),
+            "inLanguage": s.language,
+        }
+        if s.url:
+            item["url"] = s.url
+        if s.archive_url:
+            item["archivedAt"] = s.archive_url
+        citations.append(item)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": ld_date(event.date.start),
+        "description": plain_text(event.summary),
+        "url": url,
+        "citation": citations,
+    }
+    if event.date.end:
+        data["endDate"] = ld_date(event.date.end)
+    if event.places:
+        data["location"] = [
+            {
+                "@type": "Place",
+                "name": p.name,
+                "geo": {"@type": "GeoCoordinates", "latitude": p.latitude, "longitude": p.longitude},
+            }
+            for p in event.places
+        ]
+    return data
+
+
 def side_label(side: str) -> str:
     return {"united-states": "United States", "nato": "NATO"}.get(side, side.replace("-", " ").title())
 
@@ -83,6 +128,6 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         json_for_html=json_for_html,
         side_label=side_label,
     )
-    env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, **(globals_ or {}))
+    env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, event_json_ld=event_json_ld, **(globals_ or {}))
     env.globals["fragments"] = Fragments(env)
     return env
