@@ -120,6 +120,7 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to look at each template file again for every page
     )
     env.filters.update(
         markdown=render_markdown,
