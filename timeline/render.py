@@ -74,6 +74,11 @@ def event_json_ld(event: Any, url: str) -> dict[str, Any]:
     return data
 
 
+def ids(items: Any) -> str:
+    """The ids of model objects, space-separated: `e.tags|ids`."""
+    return " ".join(item.id for item in items)
+
+
 def side_label(side: str) -> str:
     return {"united-states": "United States", "nato": "NATO"}.get(side, side.replace("-", " ").title())
 
@@ -128,6 +133,7 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         plain=plain_text,
         json_for_html=json_for_html,
         side_label=side_label,
+        ids=ids,
     )
     env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, event_json_ld=event_json_ld, **(globals_ or {}))
     env.globals["fragments"] = Fragments(env)
