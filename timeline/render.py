@@ -110,6 +110,14 @@ class Fragments:
         """A source cited in full, with its note: macro citation."""
         return self._piece(("citation", source.id, root), root, "citation", source)
 
+    def source_ref(self, source: Any, root: str) -> Markup:
+        """A short reference to a source: macro source_ref."""
+        return self._piece(("source_ref", source.id, root), root, "source_ref", source)
+
+    def actor_link(self, actor: Any, root: str) -> Markup:
+        """An actor's name, linked to their page: macro actor_link."""
+        return self._piece(("actor_link", actor.id, root), root, "actor_link", actor)
+
     def _piece(self, key: tuple[Any, ...], root: str, macro: str, *args: Any) -> Markup:
         piece = self.pieces.get(key)
         if piece is None:
