@@ -118,6 +118,15 @@ class Fragments:
         """An actor's name, linked to their page: macro actor_link."""
         return self._piece(("actor_link", actor.id, root), root, "actor_link", actor)
 
+    def site_header(self, nav: list[tuple[str, str]], path: str, home: str, root: str) -> Markup:
+        """base.html's header: macro site_header, with each nav entry marked as this page, its section, or neither."""
+        items = tuple((p, label, "page" if path == p else "section" if p and path.startswith(p) else "") for p, label in nav)
+        return self._piece(("site_header", root, home, not path, items), root, "site_header", items, home, not path)
+
+    def site_footer(self, home: str, root: str) -> Markup:
+        """base.html's footer: macro site_footer."""
+        return self._piece(("site_footer", root, home), root, "site_footer", home)
+
     def _piece(self, key: tuple[Any, ...], root: str, macro: str, *args: Any) -> Markup:
         piece = self.pieces.get(key)
         if piece is None:
