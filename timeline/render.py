@@ -110,6 +110,10 @@ class Fragments:
         """A source cited in full, with its note: macro citation."""
         return self._piece(("citation", source.id, root), root, "citation", source)
 
+    def status_badge(self, status: str, root: str) -> Markup:
+        """A claim status as a badge: macro status_badge."""
+        return self._piece(("status_badge", status, root), root, "status_badge", status)
+
     def source_ref(self, source: Any, root: str) -> Markup:
         """A short reference to a source: macro source_ref."""
         return self._piece(("source_ref", source.id, root), root, "source_ref", source)
