@@ -29,25 +29,113 @@ def json_for_html(value: Any) -> Markup:
     return Markup(text)
 
 
+def ld_date(point: Any) -> str:
+    """A date for schema.org: the ISO 8601 form of an EDTF point at its own precision (2022, 2022-07, 2022-07-03),
+    without EDTF's ~ ? % qualifiers."""
+    return str(point).rstrip("~?%")
+
+
+def event_json_ld(event: Any, url: str) -> dict[str, Any]:
+    """An event as schema.org data, for search engines and link previews (event.html puts it in its head)."""
+    citations = []
+    for s in event.sources:
+        item = {
+            "@type": "NewsArticle",
+            "headline": s.title,
+            "publisher": {"@type": "Organization", "name": s.publisher},
+            "datePublished": ld_date(s.published.start),
+            "inLanguage": s.language,
+        }
+        if s.url:
+            item["url"] = s.url
+        if s.archive_url:
+            item["archivedAt"] = s.archive_url
+        citations.append(item)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": ld_date(event.date.start),
+        "description": plain_text(event.summary),
+        "url": url,
+        "citation": citations,
+    }
+    if event.date.end:
+        data["endDate"] = ld_date(event.date.end)
+    if event.places:
+        data["location"] = [
+            {
+                "@type": "Place",
+                "name": p.name,
+                "geo": {"@type": "GeoCoordinates", "latitude": p.latitude, "longitude": p.longitude},
+            }
+            for p in event.places
+        ]
+    return data
+
+
+def ids(items: Any) -> str:
+    """The ids of model objects, space-separated: `e.tags|ids`."""
+    return " ".join(item.id for item in items)
+
+
 def side_label(side: str) -> str:
     return {"united-states": "United States", "nato": "NATO"}.get(side, side.replace("-", " ").title())
 
 
 class Fragments:
-    """Rendered pieces reused across pages: an event's list item appears on half a dozen pages."""
+    """Rendered pieces reused across pages: an event's list item appears on half a dozen pages, a source is cited by
+    many events. Each piece is a macro of _macros.html, rendered once for each thing it shows and each `root`."""
 
     def __init__(self, env: Environment) -> None:
         self.env = env
-        self.items: dict[tuple[str, int, str], Markup] = {}
+        self.pieces: dict[tuple[Any, ...], Markup] = {}
         self.modules: dict[str, Any] = {}
 
+    def macros(self, root: str) -> Any:
+        """_macros.html for pages at `root`, made once: `{% set m = fragments.macros(root) %}`."""
+        if root not in self.modules:
+            self.modules[root] = self.env.get_template("_macros.html").make_module({"root": root})
+        return self.modules[root]
+
     def event_item(self, event: Any, heading: int, root: str) -> Markup:
-        key = (event.id, heading, root)
-        if key not in self.items:
-            if root not in self.modules:
-                self.modules[root] = self.env.get_template("_macros.html").make_module({"root": root})
-            self.items[key] = Markup(self.modules[root].event_item(event, heading))
-        return self.items[key]
+        """An event in a timeline list: macro event_item."""
+        return self._piece(("event_item", event.id, heading, root), root, "event_item", event, heading)
+
+    def event_link(self, event: Any, root: str) -> Markup:
+        """An event in a compact list: macro event_link."""
+        return self._piece(("event_link", event.id, root), root, "event_link", event)
+
+    def citation(self, source: Any, root: str) -> Markup:
+        """A source cited in full, with its note: macro citation."""
+        return self._piece(("citation", source.id, root), root, "citation", source)
+
+    def status_badge(self, status: str, root: str) -> Markup:
+        """A claim status as a badge: macro status_badge."""
+        return self._piece(("status_badge", status, root), root, "status_badge", status)
+
+    def source_ref(self, source: Any, root: str) -> Markup:
+        """A short reference to a source: macro source_ref."""
+        return self._piece(("source_ref", source.id, root), root, "source_ref", source)
+
+    def actor_link(self, actor: Any, root: str) -> Markup:
+        """An actor's name, linked to their page: macro actor_link."""
+        return self._piece(("actor_link", actor.id, root), root, "actor_link", actor)
+
+    def site_header(self, nav: list[tuple[str, str]], path: str, home: str, root: str) -> Markup:
+        """base.html's header: macro site_header, with each nav entry marked as this page, its section, or neither."""
+        items = tuple((p, label, "page" if path == p else "section" if p and path.startswith(p) else "") for p, label in nav)
+        return self._piece(("site_header", root, home, not path, items), root, "site_header", items, home, not path)
+
+    def site_footer(self, home: str, root: str) -> Markup:
+        """base.html's footer: macro site_footer."""
+        return self._piece(("site_footer", root, home), root, "site_footer", home)
+
+    def _piece(self, key: tuple[Any, ...], root: str, macro: str, *args: Any) -> Markup:
+        piece = self.pieces.get(key)
+        if piece is None:
+            piece = self.pieces[key] = Markup(getattr(self.macros(root), macro)(*args))
+        return piece
 
 
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
@@ -58,6 +146,7 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to look at each template file again for every page
     )
     env.filters.update(
         markdown=render_markdown,
@@ -65,7 +154,8 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         plain=plain_text,
         json_for_html=json_for_html,
         side_label=side_label,
+        ids=ids,
     )
-    env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, **(globals_ or {}))
+    env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, event_json_ld=event_json_ld, **(globals_ or {}))
     env.globals["fragments"] = Fragments(env)
     return env
