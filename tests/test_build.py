@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -208,3 +209,30 @@ def test_a_long_timeline_has_a_light_home_page_and_a_page_per_month(tmp_path: Pa
     timeline = load_timeline(SMALL_CONTENT, Diagnostics())
     assert timeline is not None
     assert all(f'href="../../events/{e.id}/"' in listed for e in timeline.events)
+
+
+def test_a_long_list_of_events_is_split_over_linked_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import pages
+
+    monkeypatch.setattr(pages, "LIST_PAGE_EVENTS", 1)
+    site = build(SMALL_CONTENT, tmp_path / "site")
+    timeline = load_timeline(SMALL_CONTENT, Diagnostics())
+    assert timeline is not None
+    kinds = {"tags": timeline.by_tag, "actors": timeline.by_actor, "places": timeline.by_place, "episodes": timeline.by_episode}
+    split = 0
+    for kind, index in kinds.items():
+        for entry_id, events in index.items():
+            count = len(events)
+            folder = site / kind / entry_id
+            paths = [folder / ("" if n == 1 else f"{n}/") / "index.html" for n in range(1, count + 1)]
+            texts = [path.read_text(encoding="utf-8") for path in paths]
+            assert not (folder / f"{count + 1}").exists()
+            listed = [re.findall(r'<li class="event [^"]*"[^>]*>.*?href="(?:\.\./)+events/([^/]+)/"', t, re.S) for t in texts]
+            assert [e for share in listed for e in share] == [e.id for e in events], f"{kind}/{entry_id}"
+            if count > 1:
+                split += 1
+                assert f"Events 1 to 1 of {len(events)}, page 1 of {count}" in texts[0]
+                assert 'href="../../' + f'{kind}/{entry_id}/2/" rel="next"' in texts[0]
+                assert f'href="../../../{kind}/{entry_id}/" rel="prev"' in texts[1]
+                assert f", page 2 of {count}" in re.search(r"<title>(.*?)</title>", texts[1]).group(1)  # type: ignore[union-attr]
+    assert split >= 3

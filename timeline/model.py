@@ -6,6 +6,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from timeline.edtf import EdtfDate
@@ -137,16 +138,16 @@ class Event:
         """The event's main tag: its row in the overview chart."""
         return self.tags[0] if self.tags else None
 
-    @property
+    @cached_property
     def sides(self) -> tuple[str, ...]:
         """Sides of the actors involved or claiming, in a stable order."""
         return tuple(sorted({a.side for a in self.actors} | {c.by.side for c in self.claims}))
 
-    @property
+    @cached_property
     def statuses(self) -> tuple[str, ...]:
         return tuple(sorted({c.status for c in self.claims}))
 
-    @property
+    @cached_property
     def all_actors(self) -> tuple[Actor, ...]:
         seen = {a.id: a for a in self.actors}
         for claim in self.claims:

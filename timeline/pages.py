@@ -63,6 +63,51 @@ class EpisodeSection:
     months: tuple[Month, ...] = ()
 
 
+LIST_PAGE_EVENTS = 300  # an episode, actor, place or tag with more events lists them over several pages
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Which of the pages a long list of events is split over this one is."""
+
+    number: int  # from 1
+    count: int
+    first_path: str  # e.g. "tags/attack/"; page n > 1 lives at "tags/attack/n/"
+    total: int  # events in the whole list
+    size: int  # events on each page but perhaps the last
+
+    @property
+    def first(self) -> int:
+        """Position of this page's first event in the whole list, from 1."""
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return min(self.number * self.size, self.total)
+
+    def path_of(self, number: int) -> str:
+        return self.first_path if number == 1 else f"{self.first_path}{number}/"
+
+    @property
+    def path(self) -> str:
+        return self.path_of(self.number)
+
+
+def list_pages(
+    path: str, template: str, title: str, context: dict[str, Any], events: tuple[Event, ...], description: str = ""
+) -> list[PageSpec]:
+    """The page of one episode, actor, place or tag, or several when its events are too many for one.
+
+    Each has `events` (its share of the list) and `pager` in its context."""
+    shares = [events[i : i + LIST_PAGE_EVENTS] for i in range(0, len(events), LIST_PAGE_EVENTS)] or [()]
+    pages = []
+    for number, share in enumerate(shares, start=1):
+        pager = Pager(number, len(shares), path, len(events), LIST_PAGE_EVENTS)
+        label = title if number == 1 else f"{title}, page {number} of {len(shares)}"
+        pages.append(PageSpec(pager.path, template, label, {**context, "events": share, "pager": pager}, description))
+    return pages
+
+
 def months_of(timeline: Timeline) -> list[Month]:
     """Every month that has events, in order."""
     by_month: dict[str, list[Event]] = {}
@@ -152,19 +197,19 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
     pages.append(_overview("episodes/", "episodes.html", "Episodes", "The episodes the timeline covers."))
     for episode in timeline.episodes:
         events = timeline.by_episode.get(episode.id, ())
-        pages.append(PageSpec(f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode, "events": events}))
+        pages += list_pages(f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode}, events)
     pages.append(_overview("actors/", "actors.html", "Actors", "Everyone who acts or speaks in the timeline."))
     for actor in timeline.actors.values():
         events = timeline.by_actor.get(actor.id, ())
-        pages.append(PageSpec(f"actors/{actor.id}/", "actor.html", actor.name, {"actor": actor, "events": events}, actor.role))
+        pages += list_pages(f"actors/{actor.id}/", "actor.html", actor.name, {"actor": actor}, events, actor.role)
     pages.append(_overview("places/", "places.html", "Places", "The places the timeline mentions."))
     for place in timeline.places.values():
         events = timeline.by_place.get(place.id, ())
-        pages.append(PageSpec(f"places/{place.id}/", "place.html", place.name, {"place": place, "events": events}))
+        pages += list_pages(f"places/{place.id}/", "place.html", place.name, {"place": place}, events)
     pages.append(_overview("tags/", "tags.html", "Tags", "The tags events are filed under."))
     for tag in timeline.tags.values():
         events = timeline.by_tag.get(tag.id, ())
-        pages.append(PageSpec(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag, "events": events}, tag.description))
+        pages += list_pages(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag}, events, tag.description)
     pages.append(_overview("sources/", "sources.html", "Sources", "Every article the timeline rests on, and what cites it."))
     pages.append(_overview("charts/", "charts.html", "Charts", "The timeline in charts, each with its data as a table."))
     if site.comparison_tag:
