@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -88,6 +89,14 @@ def _hover(event: Event) -> str:
 def _escape(text: str) -> str:
     """Plotly renders a little HTML in hover text; content is shown as text."""
     return html.escape(text, quote=False)
+
+
+def _group(events: tuple[Event, ...], key: Callable[[Event], str]) -> dict[str, list[Event]]:
+    """Events by key, each group in the order of `events`."""
+    groups: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        groups[key(event)].append(event)
+    return groups
 
 
 def _stack_offsets(events: tuple[Event, ...], key: Any) -> dict[str, int]:
@@ -191,9 +200,7 @@ def _subplots_layout(titles: list[str], spacing: float) -> dict[str, Any]:
 def _overview_markers(events: tuple[Event, ...], track_index: dict[str, int], shown: set[str]) -> list[dict[str, Any]]:
     """One panel's events as markers, a trace per main claim status; each status in the legend once."""
     offsets = _stack_offsets(events, lambda e: (e.date.midpoint, _track(e)))
-    by_status: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        by_status[_main_status(event) or "none"].append(event)
+    by_status = _group(events, lambda e: _main_status(e) or "none")
     traces = []
     for status in ["none", *STATUS_COLOURS]:
         group = by_status.get(status)
@@ -230,10 +237,13 @@ def _episodes_phrase(count: int) -> str:
 
 def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) -> Chart:
     """For large timelines: events per month, stacked by the status of their main claim."""
+    per_day = Counter(
+        (event.date.first_day, _main_status(event) or "none") for episode in episodes for event in timeline.by_episode[episode.id]
+    )
+    month_of = {day: day.strftime("%Y-%m") for day in {day for day, _ in per_day}}  # once a day, not once an event
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for episode in episodes:
-        for event in timeline.by_episode[episode.id]:
-            counts[(event.date.first_day.strftime("%Y-%m"), _main_status(event) or "none")] += 1
+    for (day, status), number in per_day.items():
+        counts[(month_of[day], status)] += number
     months = sorted({month for month, _ in counts})
     traces = [
         _trace(
@@ -281,15 +291,16 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     events = timeline.by_episode.get(episode.id, ())
     if not events:
         return None
-    offsets = _stack_offsets(events, lambda e: e.date.midpoint)
+    day_of = {e.id: e.date.midpoint for e in events}
+    offsets = _stack_offsets(events, lambda e: day_of[e.id])
     traces = []
-    tracks = sorted({_track(e) for e in events})
-    for index, track in enumerate(tracks):
-        group = [e for e in events if _track(e) == track]
+    by_track = _group(events, _track)
+    for index, track in enumerate(sorted(by_track)):
+        group = by_track[track]
         traces.append(
             _trace(
                 "scatter",
-                x=[e.date.midpoint.isoformat() for e in group],
+                x=[day_of[e.id].isoformat() for e in group],
                 y=[offsets[e.id] + 1 for e in group],
                 mode="markers",
                 name=track,
@@ -303,9 +314,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
                 hoverinfo="text",
             )
         )
-    per_day: dict[dt.date, int] = defaultdict(int)
-    for event in events:
-        per_day[event.date.midpoint] += 1
+    per_day = Counter(day_of.values())
     layout = _layout(
         xaxis={
             "type": "date",
@@ -505,38 +514,15 @@ def publishers_chart(timeline: Timeline) -> Chart | None:
 
 def figures_chart(timeline: Timeline) -> Chart | None:
     """Numbers that sources report differently, side by side."""
-    by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
-    for event in timeline.events:
-        for figure in event.figures:  # one label within one event is one figure, as each source reports it
-            name = figure.label if len(timeline.by_id) < 2 else f"{figure.label} ({event.date.human()})"
-            by_label[name].append((event, figure))
-    differing = {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
+    differing = _differing_figures(timeline)
     if not differing:
         return None
     traces = []
     rows: list[tuple[Cell, ...]] = []
     for label, items in differing.items():
-        traces.append(
-            _trace(
-                "bar",
-                x=[f"{f.source.publisher}" for _, f in items],
-                y=[f.value for _, f in items],
-                name=label,
-                text=[f.display for _, f in items],
-                textposition="outside",
-                customdata=[_event_link(e) for e, _ in items],
-                hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
-            )
-        )
-        rows.extend(
-            (
-                (label, None),
-                (f.display, None),
-                (f.source.publisher, "sources/#" + f.source.id),
-                (e.title, _event_link(e)),
-            )
-            for e, f in items
-        )
+        trace, label_rows = _figure_bars(label, items)
+        traces.append(trace)
+        rows.extend(label_rows)
     return Chart(
         id="figures",
         title="Figures the sources report differently",
@@ -548,6 +534,40 @@ def figures_chart(timeline: Timeline) -> Chart | None:
         table=ChartTable("figures reported differently", ("Figure", "Value", "Reported by", "Event"), tuple(rows)),
         height=360,
     )
+
+
+def _differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure]]]:
+    """Figures by label, in label order, where the sources report more than one value."""
+    dated = len(timeline.by_id) >= 2  # with several events, a label is one figure on one date
+    by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
+    for event in timeline.events:
+        if not event.figures:
+            continue
+        when = f" ({event.date.human()})" if dated else ""
+        for figure in event.figures:  # one label within one event is one figure, as each source reports it
+            by_label[figure.label + when].append((event, figure))
+    return {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
+
+
+def _figure_bars(label: str, items: list[tuple[Event, Figure]]) -> tuple[dict[str, Any], list[tuple[Cell, ...]]]:
+    """One figure's values as bars, a bar per source, and the same values as table rows."""
+    shown = [f.display for _, f in items]
+    links = [_event_link(e) for e, _ in items]
+    trace = _trace(
+        "bar",
+        x=[f"{f.source.publisher}" for _, f in items],
+        y=[f.value for _, f in items],
+        name=label,
+        text=shown,
+        textposition="outside",
+        customdata=links,
+        hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
+    )
+    rows = [
+        ((label, None), (text, None), (f.source.publisher, "sources/#" + f.source.id), (e.title, link))
+        for (e, f), text, link in zip(items, shown, links, strict=True)
+    ]
+    return trace, rows
 
 
 def _shorten(text: str, limit: int) -> str:
