@@ -563,7 +563,7 @@ def _figure_bars(label: str, items: list[tuple[Event, Figure]]) -> tuple[dict[st
         customdata=links,
         hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
     )
-    rows = [
+    rows: list[tuple[Cell, ...]] = [
         ((label, None), (text, None), (f.source.publisher, "sources/#" + f.source.id), (e.title, link))
         for (e, f), text, link in zip(items, shown, links, strict=True)
     ]
