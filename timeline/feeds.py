@@ -116,8 +116,16 @@ def _plain(value: Any) -> Any:
     if is_dataclass(value):
         kind: type = type(value)
         present = ((name, getattr(value, name)) for name in _field_names(kind))
-        return {name: _plain(item) for name, item in present if item not in ("", (), None)}
+        return {name: _plain(item) for name, item in present if not _empty(item)}
     return value
+
+
+def _empty(value: Any) -> bool:
+    """A field left out of the export: None, empty text, an empty tuple.
+
+    (Tested by type rather than by `in ("", (), None)`, which calls a dataclass's generated `__eq__`.)
+    """
+    return value is None or (isinstance(value, (str, tuple)) and not value)
 
 
 @cache
