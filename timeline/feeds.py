@@ -50,7 +50,10 @@ def _attribute(value: str) -> str:
 
 def _start(tag: str, attributes: dict[str, str]) -> str:
     """A start tag without its closing `>`."""
-    return "<" + tag + "".join(f' {name}="{_attribute(value)}"' for name, value in attributes.items())
+    start = "<" + tag
+    for name, value in attributes.items():
+        start += f' {name}="{_attribute(value)}"'
+    return start
 
 
 def _leaf(tag: str, text: str = "", **attributes: str) -> str:
