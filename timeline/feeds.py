@@ -118,8 +118,12 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if is_dataclass(value):
         kind: type = type(value)
-        present = ((name, getattr(value, name)) for name in _field_names(kind))
-        return {name: _plain(item) for name, item in present if not _empty(item)}
+        record = {}
+        for name in _field_names(kind):
+            item = getattr(value, name)
+            if not _empty(item):
+                record[name] = item if type(item) is str else _plain(item)
+        return record
     return value
 
 
@@ -175,7 +179,7 @@ def events_json(timeline: Timeline) -> str:
 
 
 def _indented_json(value: Any, margin: str = "") -> str:
-    """The text of `dump_json(value, indent=1)`, several times faster for the large data export.
+    """The text of `dump_json(value, indent=1)`, written faster for the large data export.
 
     json writes indented output in pure Python, one value at a time; here each container is one join
     of its items. Dicts with text keys, lists, text, integers, finite floats, booleans and None are
@@ -201,7 +205,10 @@ def _indented_json(value: Any, margin: str = "") -> str:
 def _indented_object(value: dict[Any, Any], margin: str) -> str:
     inner = margin + " "
     try:
-        items = [_json_string(k) + ": " + _indented_json(v, inner) for k, v in sorted(value.items())]
+        items = [
+            _json_string(k) + ": " + (_json_string(v) if type(v) is str else _indented_json(v, inner))  # text: most values
+            for k, v in sorted(value.items())
+        ]
     except TypeError:  # a key that is not text: json converts it
         return _json_by_json(value, margin)
     return "{\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "}"
@@ -209,7 +216,8 @@ def _indented_object(value: dict[Any, Any], margin: str) -> str:
 
 def _indented_array(value: list[Any], margin: str) -> str:
     inner = margin + " "
-    return "[\n" + inner + (",\n" + inner).join([_indented_json(v, inner) for v in value]) + "\n" + margin + "]"
+    items = [_json_string(v) if type(v) is str else _indented_json(v, inner) for v in value]
+    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
 
 
 def _json_by_json(value: Any, margin: str) -> str:
