@@ -237,13 +237,14 @@ def _episodes_phrase(count: int) -> str:
 
 def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) -> Chart:
     """For large timelines: events per month, stacked by the status of their main claim."""
-    per_day = Counter(
-        (event.date.first_day, _main_status(event) or "none") for episode in episodes for event in timeline.by_episode[episode.id]
+    per_month = Counter(
+        (event.date.start.year, event.date.start.month or 1, _main_status(event) or "none")  # the month of its first day
+        for episode in episodes
+        for event in timeline.by_episode[episode.id]
     )
-    month_of = {day: day.strftime("%Y-%m") for day in {day for day, _ in per_day}}  # once a day, not once an event
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for (day, status), number in per_day.items():
-        counts[(month_of[day], status)] += number
+    for (year, month, status), number in per_month.items():
+        counts[(dt.date(year, month, 1).strftime("%Y-%m"), status)] += number
     months = sorted({month for month, _ in counts})
     traces = [
         _trace(
