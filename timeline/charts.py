@@ -1,16 +1,17 @@
 """Charts: the timeline as Plotly figures, each with a plain table of its data.
 
-Figures are built with plotly's graph objects and shipped as JSON; the page's external script draws
-them with the self-hosted plotly.js. The table is the accessible form of every chart.
+Figures are built as plain JSON-ready data in plotly's figure format (plotly's graph objects validate
+every value, which is slow for thousands of points) and shipped as JSON; the page's external script
+draws them with the self-hosted plotly.js. The table is the accessible form of every chart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -67,30 +68,18 @@ def _layout(**extra: Any) -> dict[str, Any]:
     return layout
 
 
-def _figure(traces: list[Any], layout: dict[str, Any]) -> dict[str, Any]:
-    """A plotly figure as plain JSON-ready data."""
-    import plotly.graph_objects as go  # imported here: only building the site pays for plotly
-
-    return _plain_figure(go.Figure(data=traces, layout=go.Layout(**layout)))
+def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
+    """A plotly figure as plain JSON-ready data, without a template (plotly.js has its own defaults)."""
+    return {"data": traces, "layout": layout}
 
 
-def _plain_figure(figure: Any) -> dict[str, Any]:
-    """Figure to JSON-ready data, without plotly's bulky default template (plotly.js has its own defaults)."""
-    data = figure.to_plotly_json()
-    data["layout"].pop("template", None)
-    return json.loads(json.dumps(data, default=_json_default))
+def _trace(kind: str, **properties: Any) -> dict[str, Any]:
+    """A plotly trace of the given type (`bar`, `scatter`...) as plain data: lists, not tuples."""
+    return {"type": kind, **properties}
 
 
 def _track(event: Event) -> str:
     return event.track.label if event.track else "(untagged)"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if hasattr(value, "tolist"):
-        return value.tolist()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
 def _hover(event: Event) -> str:
@@ -100,6 +89,14 @@ def _hover(event: Event) -> str:
 def _escape(text: str) -> str:
     """Plotly renders a little HTML in hover text; content is shown as text."""
     return html.escape(text, quote=False)
+
+
+def _group(events: tuple[Event, ...], key: Callable[[Event], str]) -> dict[str, list[Event]]:
+    """Events by key, each group in the order of `events`."""
+    groups: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        groups[key(event)].append(event)
+    return groups
 
 
 def _stack_offsets(events: tuple[Event, ...], key: Any) -> dict[str, int]:
@@ -119,10 +116,11 @@ WEBGL_ABOVE = 1000  # points in one trace: above this, WebGL keeps the chart res
 PER_EVENT_ROWS = 60  # events: above this, per-event bar charts become distributions
 
 
-def _scatter(points: int) -> Any:
-    import plotly.graph_objects as go
+def _scatter_type(points: int) -> str:
+    return "scattergl" if points > WEBGL_ABOVE else "scatter"
 
-    return go.Scattergl if points > WEBGL_ABOVE else go.Scatter
+
+Panel = tuple[str, tuple[Event, ...], dt.date, dt.date]  # title, events, first and last day shown
 
 
 def overview_chart(timeline: Timeline) -> Chart | None:
@@ -133,57 +131,21 @@ def overview_chart(timeline: Timeline) -> Chart | None:
     count = sum(len(timeline.by_episode[e.id]) for e in episodes)
     if count > AGGREGATE_ABOVE:
         return _overview_by_month(timeline, episodes, count)
-    from plotly.subplots import make_subplots
-
-    events_of = {e.id: timeline.by_episode[e.id] for e in episodes}
-    if len(episodes) <= MAX_PANELS:
-        panels = [(e.label, events_of[e.id], e.start.first_day, e.end.last_day) for e in episodes]
-    else:
-        every = tuple(ev for e in episodes for ev in events_of[e.id])
-        panels = [("All episodes", every, episodes[0].start.first_day, max(e.end.last_day for e in episodes))]
+    panels = _overview_panels(timeline, episodes)
     tracks = sorted({_track(e) for e in timeline.events if e.episode})
     track_index = {label: i for i, label in enumerate(tracks)}
     spacing = 0.12 if len(panels) < 2 else min(0.12, 0.5 / (len(panels) - 1))
-    figure = make_subplots(rows=len(panels), cols=1, subplot_titles=[p[0] for p in panels], vertical_spacing=spacing)
+    layout = _subplots_layout([p[0] for p in panels], spacing)
+    traces: list[dict[str, Any]] = []
     shown: set[str] = set()
+    day = dt.timedelta(days=1)
     for row, (_, events, first, last) in enumerate(panels, start=1):
-        offsets = _stack_offsets(events, lambda e: (e.date.midpoint, _track(e)))
-        for status in ["none", *STATUS_COLOURS]:
-            group = [e for e in events if (_main_status(e) or "none") == status]
-            if not group:
-                continue
-            name = "no claim" if status == "none" else status
-            figure.add_trace(
-                _scatter(len(group))(
-                    x=[e.date.midpoint.isoformat() for e in group],
-                    y=[track_index[_track(e)] + 0.18 * offsets[e.id] for e in group],
-                    mode="markers",
-                    name=name,
-                    legendgroup=name,
-                    showlegend=name not in shown,
-                    marker={
-                        "size": [8 + 5 * e.importance for e in group],
-                        "color": STATUS_COLOURS.get(status, "#777777"),
-                        "symbol": _STATUS_SYMBOLS.get(status, "circle"),
-                        "line": {"width": 1, "color": "#333333"},
-                    },
-                    customdata=[_event_link(e) for e in group],
-                    hovertext=[_hover(e) for e in group],
-                    hoverinfo="text",
-                ),
-                row=row,
-                col=1,
-            )
-            shown.add(name)
-        day = dt.timedelta(days=1)
-        figure.update_xaxes(range=[(first - day).isoformat(), (last + day).isoformat()], type="date", row=row, col=1)
-        figure.update_yaxes(
-            tickvals=list(range(len(tracks))),
-            ticktext=tracks,
-            range=[-0.6, len(tracks) - 0.2],
-            automargin=True,
-            row=row,
-            col=1,
+        suffix = "" if row == 1 else str(row)
+        for trace in _overview_markers(events, track_index, shown):
+            traces.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        layout[f"xaxis{suffix}"].update(range=[(first - day).isoformat(), (last + day).isoformat()], type="date")
+        layout[f"yaxis{suffix}"].update(
+            tickvals=list(range(len(tracks))), ticktext=tracks, range=[-0.6, len(tracks) - 0.2], automargin=True
         )
     rows = tuple(
         (
@@ -197,7 +159,7 @@ def overview_chart(timeline: Timeline) -> Chart | None:
         for e in panel[1]
     )
     height = 120 + 90 * len(panels) * max(2, len(tracks)) // 2
-    figure.update_layout(**_layout(height=height))
+    layout.update(_layout(height=height))
     return Chart(
         id="overview",
         title=f"Overview: every event of {_episodes_phrase(len(episodes))}",
@@ -206,10 +168,67 @@ def overview_chart(timeline: Timeline) -> Chart | None:
             "Marker shape and colour give the status of the event's main claim; larger markers are more important events. "
             "Select a marker to open its event."
         ),
-        figure=_plain_figure(figure),
+        figure=_figure(traces, layout),
         table=ChartTable("events by date", ("Date", "Event", "Episode", "Track", "Main claim status"), rows),
         height=height,
     )
+
+
+def _overview_panels(timeline: Timeline, episodes: list[Episode]) -> list[Panel]:
+    """A panel per episode, or one panel for them all when there are more than MAX_PANELS."""
+    events_of = {e.id: timeline.by_episode[e.id] for e in episodes}
+    if len(episodes) <= MAX_PANELS:
+        return [(e.label, events_of[e.id], e.start.first_day, e.end.last_day) for e in episodes]
+    every = tuple(ev for e in episodes for ev in events_of[e.id])
+    return [("All episodes", every, episodes[0].start.first_day, max(e.end.last_day for e in episodes))]
+
+
+def _subplots_layout(titles: list[str], spacing: float) -> dict[str, Any]:
+    """Axes (`xaxis`, `xaxis2`...) and titles of panels stacked in one column, as plotly lays them out.
+
+    Only the layout of an empty figure goes through plotly's graph objects; traces stay plain data.
+    """
+    from plotly.subplots import make_subplots  # imported here: only building the site pays for plotly
+
+    layout: dict[str, Any] = make_subplots(
+        rows=len(titles), cols=1, subplot_titles=titles, vertical_spacing=spacing
+    ).to_plotly_json()["layout"]
+    layout.pop("template", None)
+    return layout
+
+
+def _overview_markers(events: tuple[Event, ...], track_index: dict[str, int], shown: set[str]) -> list[dict[str, Any]]:
+    """One panel's events as markers, a trace per main claim status; each status in the legend once."""
+    offsets = _stack_offsets(events, lambda e: (e.date.midpoint, _track(e)))
+    by_status = _group(events, lambda e: _main_status(e) or "none")
+    traces = []
+    for status in ["none", *STATUS_COLOURS]:
+        group = by_status.get(status)
+        if not group:
+            continue
+        name = "no claim" if status == "none" else status
+        traces.append(
+            _trace(
+                _scatter_type(len(group)),
+                x=[e.date.midpoint.isoformat() for e in group],
+                y=[track_index[_track(e)] + 0.18 * offsets[e.id] for e in group],
+                mode="markers",
+                name=name,
+                legendgroup=name,
+                showlegend=name not in shown,
+                marker={
+                    "size": [8 + 5 * e.importance for e in group],
+                    "color": STATUS_COLOURS.get(status, "#777777"),
+                    "symbol": _STATUS_SYMBOLS.get(status, "circle"),
+                    "line": {"width": 1, "color": "#333333"},
+                },
+                customdata=[_event_link(e) for e in group],
+                hovertext=[_hover(e) for e in group],
+                hoverinfo="text",
+            )
+        )
+        shown.add(name)
+    return traces
 
 
 def _episodes_phrase(count: int) -> str:
@@ -218,15 +237,18 @@ def _episodes_phrase(count: int) -> str:
 
 def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) -> Chart:
     """For large timelines: events per month, stacked by the status of their main claim."""
-    import plotly.graph_objects as go
-
+    per_month = Counter(
+        (event.date.start.year, event.date.start.month or 1, _main_status(event) or "none")  # the month of its first day
+        for episode in episodes
+        for event in timeline.by_episode[episode.id]
+    )
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for episode in episodes:
-        for event in timeline.by_episode[episode.id]:
-            counts[(event.date.first_day.strftime("%Y-%m"), _main_status(event) or "none")] += 1
+    for (year, month, status), number in per_month.items():
+        counts[(dt.date(year, month, 1).strftime("%Y-%m"), status)] += number
     months = sorted({month for month, _ in counts})
     traces = [
-        go.Bar(
+        _trace(
+            "bar",
             x=months,
             y=[counts.get((m, status), 0) for m in months],
             name="no claim" if status == "none" else status,
@@ -267,19 +289,19 @@ def _main_status(event: Event) -> str | None:
 
 def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     """An episode day by day: each event a marker stacked on its day, coloured by track."""
-    import plotly.graph_objects as go
-
     events = timeline.by_episode.get(episode.id, ())
     if not events:
         return None
-    offsets = _stack_offsets(events, lambda e: e.date.midpoint)
+    day_of = {e.id: e.date.midpoint for e in events}
+    offsets = _stack_offsets(events, lambda e: day_of[e.id])
     traces = []
-    tracks = sorted({_track(e) for e in events})
-    for index, track in enumerate(tracks):
-        group = [e for e in events if _track(e) == track]
+    by_track = _group(events, _track)
+    for index, track in enumerate(sorted(by_track)):
+        group = by_track[track]
         traces.append(
-            go.Scatter(
-                x=[e.date.midpoint.isoformat() for e in group],
+            _trace(
+                "scatter",
+                x=[day_of[e.id].isoformat() for e in group],
                 y=[offsets[e.id] + 1 for e in group],
                 mode="markers",
                 name=track,
@@ -293,9 +315,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
                 hoverinfo="text",
             )
         )
-    per_day: dict[dt.date, int] = defaultdict(int)
-    for event in events:
-        per_day[event.date.midpoint] += 1
+    per_day = Counter(day_of.values())
     layout = _layout(
         xaxis={
             "type": "date",
@@ -331,8 +351,6 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
 
 def claims_chart(timeline: Timeline) -> Chart | None:
     """Claims counted by the side of who made them and by their status."""
-    import plotly.graph_objects as go
-
     from timeline.render import side_label
     from timeline.schema import SIDES
 
@@ -344,7 +362,8 @@ def claims_chart(timeline: Timeline) -> Chart | None:
         return None
     sides = [s for s in SIDES if any(k[0] == s for k in counts)]
     traces = [
-        go.Bar(
+        _trace(
+            "bar",
             x=[side_label(s) for s in sides],
             y=[counts.get((s, status), 0) for s in sides],
             name=status,
@@ -373,8 +392,6 @@ def claims_chart(timeline: Timeline) -> Chart | None:
 
 def sources_per_event_chart(timeline: Timeline) -> Chart | None:
     """For each event: how many sources, and how many independent ones."""
-    import plotly.graph_objects as go
-
     events = timeline.events
     if not events:
         return None
@@ -383,7 +400,8 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
     labels = [f"{e.date.start} {_shorten(e.title, 48)}" for e in events]
     links = [_event_link(e) for e in events]
     traces = [
-        go.Bar(
+        _trace(
+            "bar",
             y=labels,
             x=[len(e.sources) for e in events],
             orientation="h",
@@ -392,7 +410,8 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
             customdata=links,
             hovertemplate="%{y}: %{x} sources<extra></extra>",
         ),
-        go.Bar(
+        _trace(
+            "bar",
             y=labels,
             x=[e.independent_sources for e in events],
             orientation="h",
@@ -425,8 +444,6 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
 
 def _sources_distribution(events: tuple[Event, ...]) -> Chart:
     """For many events: how many events cite one, two, three... sources, and how many independent ones."""
-    import plotly.graph_objects as go
-
     total: dict[int, int] = defaultdict(int)
     independent: dict[int, int] = defaultdict(int)
     for event in events:
@@ -434,8 +451,8 @@ def _sources_distribution(events: tuple[Event, ...]) -> Chart:
         independent[event.independent_sources] += 1
     sizes = sorted(total.keys() | independent.keys())
     traces = [
-        go.Bar(x=sizes, y=[total.get(n, 0) for n in sizes], name="sources", marker={"color": "#56B4E9"}),
-        go.Bar(x=sizes, y=[independent.get(n, 0) for n in sizes], name="independent", marker={"color": "#0072B2"}),
+        _trace("bar", x=sizes, y=[total.get(n, 0) for n in sizes], name="sources", marker={"color": "#56B4E9"}),
+        _trace("bar", x=sizes, y=[independent.get(n, 0) for n in sizes], name="independent", marker={"color": "#0072B2"}),
     ]
     layout = _layout(
         barmode="group", height=380, xaxis={"title": {"text": "sources cited"}, "dtick": 1}, yaxis={"title": {"text": "events"}}
@@ -456,8 +473,6 @@ def _sources_distribution(events: tuple[Event, ...]) -> Chart:
 
 def publishers_chart(timeline: Timeline) -> Chart | None:
     """For each publisher: how many events cite it, split into original reporting and republished copies."""
-    import plotly.graph_objects as go
-
     per: dict[str, dict[str, int]] = defaultdict(lambda: {"original": 0, "republished": 0})
     for source in timeline.sources.values():
         kind = "republished" if source.republishes else "original"
@@ -466,7 +481,8 @@ def publishers_chart(timeline: Timeline) -> Chart | None:
         return None
     publishers = sorted(per, key=lambda p: (-sum(per[p].values()), p))
     traces = [
-        go.Bar(
+        _trace(
+            "bar",
             y=publishers,
             x=[per[p][kind] for p in publishers],
             orientation="h",
@@ -499,39 +515,15 @@ def publishers_chart(timeline: Timeline) -> Chart | None:
 
 def figures_chart(timeline: Timeline) -> Chart | None:
     """Numbers that sources report differently, side by side."""
-    import plotly.graph_objects as go
-
-    by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
-    for event in timeline.events:
-        for figure in event.figures:  # one label within one event is one figure, as each source reports it
-            name = figure.label if len(timeline.by_id) < 2 else f"{figure.label} ({event.date.human()})"
-            by_label[name].append((event, figure))
-    differing = {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
+    differing = _differing_figures(timeline)
     if not differing:
         return None
     traces = []
     rows: list[tuple[Cell, ...]] = []
     for label, items in differing.items():
-        traces.append(
-            go.Bar(
-                x=[f"{f.source.publisher}" for _, f in items],
-                y=[f.value for _, f in items],
-                name=label,
-                text=[f.display for _, f in items],
-                textposition="outside",
-                customdata=[_event_link(e) for e, _ in items],
-                hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
-            )
-        )
-        rows.extend(
-            (
-                (label, None),
-                (f.display, None),
-                (f.source.publisher, "sources/#" + f.source.id),
-                (e.title, _event_link(e)),
-            )
-            for e, f in items
-        )
+        trace, label_rows = _figure_bars(label, items)
+        traces.append(trace)
+        rows.extend(label_rows)
     return Chart(
         id="figures",
         title="Figures the sources report differently",
@@ -543,6 +535,40 @@ def figures_chart(timeline: Timeline) -> Chart | None:
         table=ChartTable("figures reported differently", ("Figure", "Value", "Reported by", "Event"), tuple(rows)),
         height=360,
     )
+
+
+def _differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure]]]:
+    """Figures by label, in label order, where the sources report more than one value."""
+    dated = len(timeline.by_id) >= 2  # with several events, a label is one figure on one date
+    by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
+    for event in timeline.events:
+        if not event.figures:
+            continue
+        when = f" ({event.date.human()})" if dated else ""
+        for figure in event.figures:  # one label within one event is one figure, as each source reports it
+            by_label[figure.label + when].append((event, figure))
+    return {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
+
+
+def _figure_bars(label: str, items: list[tuple[Event, Figure]]) -> tuple[dict[str, Any], list[tuple[Cell, ...]]]:
+    """One figure's values as bars, a bar per source, and the same values as table rows."""
+    shown = [f.display for _, f in items]
+    links = [_event_link(e) for e, _ in items]
+    trace = _trace(
+        "bar",
+        x=[f"{f.source.publisher}" for _, f in items],
+        y=[f.value for _, f in items],
+        name=label,
+        text=shown,
+        textposition="outside",
+        customdata=links,
+        hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
+    )
+    rows: list[tuple[Cell, ...]] = [
+        ((label, None), (text, None), (f.source.publisher, "sources/#" + f.source.id), (e.title, link))
+        for (e, f), text, link in zip(items, shown, links, strict=True)
+    ]
+    return trace, rows
 
 
 def _shorten(text: str, limit: int) -> str:
