@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -513,11 +514,19 @@ def publishers_chart(timeline: Timeline) -> Chart | None:
     )
 
 
+FIGURES_SHOWN = 24  # a chart of more disagreements than this shows the widest ones
+
+
 def figures_chart(timeline: Timeline) -> Chart | None:
-    """Numbers that sources report differently, side by side."""
+    """Numbers that sources report differently, side by side; the widest disagreements when there are many."""
     differing = _differing_figures(timeline)
     if not differing:
         return None
+    summary = f"{len(differing)} figure(s) on which the sources disagree, each value beside the publisher that reported it."
+    if len(differing) > FIGURES_SHOWN:
+        widest = sorted(differing, key=lambda label: (-_spread(differing[label]), label))[:FIGURES_SHOWN]
+        differing = {label: differing[label] for label in sorted(widest)}
+        summary += f" Shown: the {FIGURES_SHOWN} widest disagreements; every figure is on its event's page."
     traces = []
     rows: list[tuple[Cell, ...]] = []
     for label, items in differing.items():
@@ -527,7 +536,7 @@ def figures_chart(timeline: Timeline) -> Chart | None:
     return Chart(
         id="figures",
         title="Figures the sources report differently",
-        summary=f"{len(differing)} figure(s) on which the sources disagree, each value beside the publisher that reported it.",
+        summary=summary,
         figure=_figure(
             traces,
             _layout(barmode="group", height=360, yaxis={"title": {"text": "value as reported"}, "rangemode": "tozero"}),
@@ -535,6 +544,12 @@ def figures_chart(timeline: Timeline) -> Chart | None:
         table=ChartTable("figures reported differently", ("Figure", "Value", "Reported by", "Event"), tuple(rows)),
         height=360,
     )
+
+
+def _spread(items: list[tuple[Event, Figure]]) -> float:
+    """How far apart the reported values are: the largest over the smallest (in magnitude)."""
+    values = [abs(f.value) for _, f in items]
+    return max(values) / min(values) if min(values) else math.inf
 
 
 def _differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure]]]:

@@ -59,7 +59,7 @@ class RawContent:
     def position(self, path: str, where: str) -> tuple[int, int]:
         """Line and column of a field, falling back to its nearest recorded parent."""
         if path not in self.marks and path in self.unmarked:  # only a message needs them: read the file again
-            self.marks[path] = _read_and_convert(self.unmarked[path], path, EVENT, keep_marks=True).marks
+            self.marks[path] = _read_and_convert(self.unmarked[path], path, EVENT, keep_marks=True).marks or {}
         marks = self.marks.get(path, {})
         while where:
             if where in marks:

@@ -17,7 +17,7 @@ from timeline.render import dump_json
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: registries as full records; events split by year on large sites
 
 
 def build_time(timeline: Timeline) -> str:
@@ -71,8 +71,13 @@ def _parent(tag: str, children: list[str], level: int, **attributes: str) -> str
     return f"{start}>{inner}{inner.join(children)}\n{'  ' * level}</{tag}>"
 
 
+FEED_ENTRIES = 100  # a feed reader wants what is new, not the whole war
+SITEMAP_URLS = 50_000  # the most one sitemap file may list (sitemaps.org)
+SPLIT_EXPORT_ABOVE = 5_000  # events: above this the data export puts each year's events in a file of its own
+
+
 def atom_feed(timeline: Timeline) -> str:
-    """Every event as an Atom entry, newest first."""
+    """The newest events (at most FEED_ENTRIES) as Atom entries, newest first."""
     site = timeline.site
     head = [
         _leaf("title", site.title),
@@ -83,7 +88,7 @@ def atom_feed(timeline: Timeline) -> str:
         _leaf("link", href=site.base_url, rel="alternate", type="text/html"),
         _parent("author", [_leaf("name", site.title)], 1),
     ]
-    newest_first = sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)
+    newest_first = sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:FEED_ENTRIES]
     entries = [_atom_entry(event, site.base_url) for event in newest_first]
     return _xml(_parent("feed", head + entries, 0, **{"xmlns": ATOM, "xml:lang": site.language}))
 
@@ -101,7 +106,17 @@ def _atom_entry(event: Event, base_url: str) -> str:
     return _parent("entry", children, 1)
 
 
-def sitemap(base_url: str, paths: list[str]) -> str:
+def sitemaps(base_url: str, paths: list[str]) -> dict[str, str]:
+    """sitemap.xml listing every page; above SITEMAP_URLS pages, an index of sitemap-1.xml, sitemap-2.xml, …"""
+    shares = [paths[i : i + SITEMAP_URLS] for i in range(0, len(paths), SITEMAP_URLS)] or [[]]
+    if len(shares) == 1:
+        return {"sitemap.xml": _urlset(base_url, shares[0])}
+    files = {f"sitemap-{number}.xml": _urlset(base_url, share) for number, share in enumerate(shares, start=1)}
+    entries = [_parent("sitemap", [_leaf("loc", base_url + name)], 1) for name in files]
+    return {"sitemap.xml": _xml(_parent("sitemapindex", entries, 0, xmlns=SITEMAP)), **files}
+
+
+def _urlset(base_url: str, paths: list[str]) -> str:
     urls = [_parent("url", [_leaf("loc", base_url + path)], 1) for path in paths]
     return _xml(_parent("urlset", urls, 0, xmlns=SITEMAP))
 
@@ -117,14 +132,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if is_dataclass(value):
-        kind: type = type(value)
-        record = {}
-        for name in _field_names(kind):
-            item = getattr(value, name)
-            if not _empty(item):
-                record[name] = item if type(item) is str else _plain(item)
-        return record
+        return _record(value)
     return value
+
+
+def _record(value: Any) -> dict[str, Any]:
+    """A model object's fields as a JSON object: empty fields left out, linked actors and sources as ids."""
+    kind: type = type(value)
+    record = {}
+    for name in _field_names(kind):
+        item = getattr(value, name)
+        if not _empty(item):
+            record[name] = item if type(item) is str else _plain(item)
+    return record
 
 
 def _empty(value: Any) -> bool:
@@ -163,19 +183,34 @@ def _event_record(event: Event, timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def events_json(timeline: Timeline) -> str:
-    """Everything on the site as one JSON document, for reuse."""
-    data = {
+def data_export(timeline: Timeline) -> dict[str, str]:
+    """events.json: everything on the site as JSON, for reuse. Above SPLIT_EXPORT_ABOVE events it keeps
+    the registries and names a file per year (data/events-YYYY.json) that holds that year's events."""
+    data: dict[str, Any] = {
         "version": EXPORT_VERSION,
         "site": asdict(timeline.site),
-        "episodes": {e.id: _plain(e) for e in timeline.episodes},
-        "actors": {k: _plain(v) for k, v in timeline.actors.items()},
-        "places": {k: _plain(v) for k, v in timeline.places.items()},
-        "sources": {k: _plain(v) for k, v in timeline.sources.items()},
-        "tags": {k: _plain(v) for k, v in timeline.tags.items()},
-        "events": [_event_record(e, timeline) for e in timeline.events],
+        "episodes": {e.id: _record(e) for e in timeline.episodes},
+        "actors": {k: _record(v) for k, v in timeline.actors.items()},
+        "places": {k: _record(v) for k, v in timeline.places.items()},
+        "sources": {k: _record(v) for k, v in timeline.sources.items()},
+        "tags": {k: _record(v) for k, v in timeline.tags.items()},
     }
-    return _indented_json(data) + "\n"
+    if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
+        data["events"] = [_event_record(e, timeline) for e in timeline.events]
+        return {"events.json": _indented_json(data) + "\n"}
+    by_year: dict[str, list[Event]] = {}
+    for event in timeline.events:
+        by_year.setdefault(str(event.date.first_day.year), []).append(event)
+    files = {
+        f"data/events-{year}.json": _indented_json(
+            {"version": EXPORT_VERSION, "year": int(year), "events": [_event_record(e, timeline) for e in events]}
+        )
+        + "\n"
+        for year, events in by_year.items()
+    }
+    data["event_count"] = len(timeline.events)
+    data["event_files"] = {year: f"data/events-{year}.json" for year in by_year}
+    return {"events.json": _indented_json(data) + "\n", **files}
 
 
 def _indented_json(value: Any, margin: str = "") -> str:

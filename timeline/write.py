@@ -11,7 +11,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
 from timeline.charts import build_charts, plotly_assets, plotly_style_ids
-from timeline.feeds import atom_feed, events_json, sitemap
+from timeline.feeds import atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
 from timeline.pagekeys import all_events_key, build_key, page_key
@@ -135,8 +135,8 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
         progress.update("writing feeds and data")
         base = timeline.site.base_url
         writer.write("feed.xml", atom_feed(timeline))
-        writer.write("events.json", events_json(timeline))
-        writer.write("sitemap.xml", sitemap(base, [p.path for p in pages if p.in_sitemap]))
+        for name, text in {**data_export(timeline), **sitemaps(base, [p.path for p in pages if p.in_sitemap])}.items():
+            writer.write(name, text)
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
         writer.commit()

@@ -1,0 +1,69 @@
+"""Charts of a long timeline stay light and responsive: counts per month instead of a marker per event, WebGL
+for big traces, distributions instead of a bar per event, the widest disagreements instead of all of them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.generate import generate
+from timeline import charts
+from timeline.build import load_timeline
+from timeline.diagnostics import Diagnostics
+from timeline.model import Timeline
+
+
+@pytest.fixture(scope="module")
+def long_timeline(tmp_path_factory: pytest.TempPathFactory) -> Timeline:
+    """1,600 synthetic events in the real format."""
+    folder = tmp_path_factory.mktemp("long")
+    generate(1600, folder)
+    timeline = load_timeline(folder / "content", Diagnostics())
+    assert timeline is not None
+    return timeline
+
+
+def test_the_overview_of_a_long_timeline_counts_events_per_month(long_timeline: Timeline) -> None:
+    chart = charts.overview_chart(long_timeline)
+    assert chart is not None
+    traces = chart.figure["data"]
+    assert {t["type"] for t in traces} == {"bar"}
+    months = traces[0]["x"]
+    assert all(len(m) == 7 and m[4] == "-" for m in months)
+    in_episodes = sum(1 for e in long_timeline.events if e.episode)
+    assert sum(sum(t["y"]) for t in traces) == in_episodes
+    assert len(chart.table.rows) == len(months)
+    assert len(json.dumps(chart.figure)) < 60_000
+
+
+def test_big_traces_are_drawn_with_webgl(long_timeline: Timeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "AGGREGATE_ABOVE", 10**6)
+    monkeypatch.setattr(charts, "WEBGL_ABOVE", 100)
+    chart = charts.overview_chart(long_timeline)
+    assert chart is not None
+    kinds = {(t["type"], len(t["x"]) > charts.WEBGL_ABOVE) for t in chart.figure["data"]}
+    assert ("scattergl", True) in kinds
+    assert ("scatter", True) not in kinds
+    assert ("scattergl", False) not in kinds
+
+
+def test_sources_per_event_become_a_distribution(long_timeline: Timeline) -> None:
+    chart = charts.sources_per_event_chart(long_timeline)
+    assert chart is not None
+    bars = chart.figure["data"][0]
+    assert len(bars["x"]) < 20, "one bar per number of sources, not one per event"
+    assert sum(bars["y"]) == len(long_timeline.events)
+
+
+def test_many_disagreements_show_the_widest(long_timeline: Timeline) -> None:
+    chart = charts.figures_chart(long_timeline)
+    assert chart is not None
+    differing = charts._differing_figures(long_timeline)
+    assert len(differing) > charts.FIGURES_SHOWN
+    assert len(chart.figure["data"]) == charts.FIGURES_SHOWN
+    assert f"{len(differing)} figure(s)" in chart.summary
+    assert f"the {charts.FIGURES_SHOWN} widest disagreements" in chart.summary
+    shown = {t["name"] for t in chart.figure["data"]}
+    narrowest_shown = min(charts._spread(differing[label]) for label in shown)
+    assert all(charts._spread(items) <= narrowest_shown for label, items in differing.items() if label not in shown)
