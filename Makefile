@@ -18,6 +18,7 @@ test: install-test  ## set up and run every test, browser tests included
 lint:
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m mypy
 
 golden:  ## regenerate the golden output of the small fixture site (review the diff before committing)
 	$(PYTHON) -m tests.golden
@@ -25,5 +26,5 @@ golden:  ## regenerate the golden output of the small fixture site (review the d
 clean:
 	rm -rf site .pytest_cache
 
-bench:  ## benchmark on synthetic content (BENCH_SIZES="1000 10000 100000" for more)
+bench:  ## benchmark on synthetic content (BENCH_SIZES="1000 10000 100000"; the default is 1000 10000)
 	$(PYTHON) -m benchmarks.run $(BENCH_SIZES)
