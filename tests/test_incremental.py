@@ -115,3 +115,27 @@ def test_a_rebuild_after_a_failed_build_renders_what_changed(tmp_path: Path) -> 
     assert "Mended — " in (site / "events" / CLAIM.stem / "index.html").read_text(encoding="utf-8")
     build(content, ROOT / "templates", tmp_path / "clean")
     assert files_of(site) == files_of(tmp_path / "clean")
+
+
+def test_touched_but_unchanged_files_render_nothing_and_draw_no_chart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from timeline import write
+
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", site)
+    before = files_of(site)
+    for path in content.rglob("*"):  # as a checkout of another branch and back would leave them
+        os.utime(path, (time.time() - 30,) * 2)
+
+    def no_drawing(timeline: object) -> None:
+        raise AssertionError("charts were drawn for a build that renders no page")
+
+    monkeypatch.setattr(write, "build_charts", no_drawing)
+    report = build(content, ROOT / "templates", site)
+    assert not report.up_to_date  # the files' times changed, so the quick check cannot answer
+    assert report.rendered == 0
+    assert report.changed == 0
+    assert files_of(site) == before

@@ -130,6 +130,13 @@ class SiteWriter:
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.outputs[relative] = stage(self.staging, relative, data, self.previous, key)
 
+    def keep_all(self, key: str) -> bool:
+        """Keep every output the last build made from inputs with this key; False if it made none."""
+        kept = [relative for relative, recorded in self.previous.items() if key and recorded.key == key]
+        for relative in kept:
+            self.keep(relative, key)
+        return bool(kept)
+
     def keep(self, relative: str, key: str) -> bool:
         """Keep the output the last build made from the same inputs (same key), without making it again."""
         recorded = self.previous.get(relative)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
-from timeline.charts import build_charts, plotly_assets, plotly_style_ids
+from timeline.charts import Chart, build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
@@ -97,12 +99,8 @@ def render_pages(
             progress.update("rendering pages", number, len(pages))
 
 
-def pages_to_render(
-    timeline: Timeline, templates: Path, pages: list[PageSpec], writer: SiteWriter
-) -> tuple[list[PageSpec], list[str]]:
+def pages_to_render(pages: list[PageSpec], build: str, every_event: str, writer: SiteWriter) -> tuple[list[PageSpec], list[str]]:
     """The pages whose inputs changed since the last build, with their keys; the others are kept as they are."""
-    build = build_key(timeline, templates)
-    every_event = all_events_key(timeline)
     todo: list[PageSpec] = []
     keys: list[str] = []
     for page in pages:
@@ -113,12 +111,45 @@ def pages_to_render(
     return todo, keys
 
 
+class LazyCharts(Mapping[str, Chart]):
+    """The site's charts, drawn the first time a page asks for them: a rebuild that renders no page that
+    shows a chart does not draw any."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self._charts: dict[str, Chart] | None = None
+
+    def drawn(self) -> dict[str, Chart]:
+        if self._charts is None:
+            self._charts = build_charts(self.timeline)
+        return self._charts
+
+    def __getitem__(self, key: str) -> Chart:
+        return self.drawn()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.drawn())
+
+    def __len__(self) -> int:
+        return len(self.drawn())
+
+
+def _write_derived(writer: SiteWriter, key: str, make: Callable[[], dict[str, str]]) -> None:
+    """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged."""
+    if not writer.keep_all(key):
+        for name, text in make().items():
+            writer.write(name, text, key)
+
+
+def _group_key(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
 def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
     writer = SiteWriter(out, inputs)
     try:
         assets = copy_static(templates, writer)
-        progress.update("drawing charts")
-        charts = build_charts(timeline)
+        charts = LazyCharts(timeline)
         env = make_environment(
             templates,
             {
@@ -130,13 +161,18 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
             },
         )
         pages = plan_pages(timeline)
-        todo, keys = pages_to_render(timeline, templates, pages, writer)
+        build, every_event = build_key(timeline, templates), all_events_key(timeline)
+        todo, keys = pages_to_render(pages, build, every_event, writer)
+        if todo:
+            progress.update("drawing charts")
+            charts.drawn()  # before the workers fork, so that they share one drawing
         render_pages(env, todo, keys, writer, progress)
         progress.update("writing feeds and data")
         base = timeline.site.base_url
-        writer.write("feed.xml", atom_feed(timeline))
-        for name, text in {**data_export(timeline), **sitemaps(base, [p.path for p in pages if p.in_sitemap])}.items():
-            writer.write(name, text)
+        in_sitemap = [p.path for p in pages if p.in_sitemap]
+        _write_derived(writer, _group_key("feed", build, every_event), lambda: {"feed.xml": atom_feed(timeline)})
+        _write_derived(writer, _group_key("data", build, every_event), lambda: data_export(timeline))
+        _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
         writer.commit()
