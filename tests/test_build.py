@@ -236,3 +236,21 @@ def test_a_long_list_of_events_is_split_over_linked_pages(tmp_path: Path, monkey
                 assert f'href="../../../{kind}/{entry_id}/" rel="prev"' in texts[1]
                 assert f", page 2 of {count}" in re.search(r"<title>(.*?)</title>", texts[1]).group(1)  # type: ignore[union-attr]
     assert split >= 3
+
+
+def test_a_home_page_of_many_sections_previews_fewer_events_each(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.generate import generate
+    from timeline import pages
+
+    generate(2000, tmp_path)  # four episodes
+    timeline = load_timeline(tmp_path / "content", Diagnostics())
+    assert timeline is not None
+    monkeypatch.setattr(pages, "HOME_PAGE_EVENTS", 8)
+    home = pages.plan_pages(timeline)[0]
+    sections = home.context["sections"]
+    assert len(sections) >= 3
+    listed = [e for s in sections for e in s.events]
+    assert all(len(s.events) == min(s.total, max(1, 8 // len(sections))) for s in sections)
+    assert home.context["listed"] == len(listed) <= max(8, len(sections))
+    offered = {actor_id for actor_id, _ in home.context["filters"]["actor"]}
+    assert offered == {a.id for e in listed for a in e.all_actors}

@@ -123,13 +123,14 @@ def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list
         parts.append(("background", "Background", timeline.background, None))
     parts += [(e.id, e.title, timeline.by_episode.get(e.id, ()), e) for e in timeline.episodes]
     sections = []
+    preview = max(1, min(PREVIEW_EVENTS, HOME_PAGE_EVENTS // max(1, len(parts))))  # many sections: fewer each
     for section_id, title, events, episode in parts:
         if months is None:
             sections.append(EpisodeSection(section_id, title, events, episode, len(events)))
             continue
         keys = {e.date.first_day.strftime("%Y-%m") for e in events}
         linked = tuple(m for m in months if m.key in keys)
-        sections.append(EpisodeSection(section_id, title, events[:PREVIEW_EVENTS], episode, len(events), linked))
+        sections.append(EpisodeSection(section_id, title, events[:preview], episode, len(events), linked))
     return sections
 
 
@@ -143,17 +144,18 @@ def comparison_columns(timeline: Timeline) -> list[EpisodeSection]:
     ]
 
 
-def filter_options(timeline: Timeline) -> dict[str, list[tuple[str, str]]]:
-    """The values each home-page filter offers: (value, label), only values some event has."""
+def filter_options(timeline: Timeline, events: tuple[Event, ...]) -> dict[str, list[tuple[str, str]]]:
+    """The values each home-page filter offers: (value, label), only values some of the listed events have."""
     from timeline.render import side_label
     from timeline.schema import CLAIM_STATUSES, SIDES
 
-    events = timeline.events
+    used_tags = {t.id for e in events for t in e.tags}
+    used_actors = {a.id for e in events for a in e.all_actors}
     used_sides = {side for e in events for side in e.sides}
     used_status = {s for e in events for s in e.statuses}
     return {
-        "tag": [(t.id, t.label) for t in timeline.tags.values() if t.id in timeline.by_tag],
-        "actor": sorted(((a.id, a.name) for a in timeline.actors.values() if a.id in timeline.by_actor), key=lambda x: x[1]),
+        "tag": [(t.id, t.label) for t in timeline.tags.values() if t.id in used_tags],
+        "actor": sorted(((a.id, a.name) for a in timeline.actors.values() if a.id in used_actors), key=lambda x: x[1]),
         "side": [(s, side_label(s)) for s in SIDES if s in used_sides],
         "status": [(s, s) for s in CLAIM_STATUSES if s in used_status],
     }
@@ -168,12 +170,14 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
     """Every HTML page of the site, in a fixed order."""
     site = timeline.site
     months = months_of(timeline) if len(timeline.events) > HOME_PAGE_EVENTS else None
+    sections = home_sections(timeline, months)
+    listed = tuple(e for section in sections for e in section.events)
     pages = [
         PageSpec(
             "",
             "index.html",
             site.title,
-            {"sections": home_sections(timeline, months), "filters": filter_options(timeline)},
+            {"sections": sections, "filters": filter_options(timeline, listed), "listed": len(listed)},
             site.description,
             uses_all_events=True,
         ),

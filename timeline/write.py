@@ -54,6 +54,7 @@ _SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, th
 
 
 CHUNK = 200  # pages a worker renders before reporting back
+CHUNKS_PER_WORKER = 8  # then a fresh worker takes over: a worker's memory grows with the pieces it renders
 
 
 def _render(env: Environment, page: PageSpec) -> bytes:
@@ -83,7 +84,7 @@ def render_pages(
         _SHARED.update(env=env, pages=pages, keys=keys, writer=writer)
         done = len(writer.outputs)
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
                 for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
                     writer.record(staged)
                     progress.update("rendering pages", len(writer.outputs) - done, len(pages))
