@@ -139,3 +139,20 @@ def test_touched_but_unchanged_files_render_nothing_and_draw_no_chart(tmp_path: 
     assert report.rendered == 0
     assert report.changed == 0
     assert files_of(site) == before
+
+
+def test_an_event_edit_rewrites_one_year_of_a_split_data_export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import feeds
+
+    monkeypatch.setattr(feeds, "SPLIT_EXPORT_ABOVE", 1)
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", site)
+    before = files_of(site)
+    retitle_an_event(content, ROOT / "templates")
+    build(content, ROOT / "templates", site)
+    after = files_of(site)
+    changed = {name for name in after if name.endswith(".json") and after[name] != before.get(name)}
+    assert changed == {"data/events-2022.json"}
+    build(content, ROOT / "templates", tmp_path / "clean")
+    assert after == files_of(tmp_path / "clean")

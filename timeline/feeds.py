@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
-from dataclasses import asdict, fields, is_dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache
 from json.encoder import encode_basestring as _json_string  # as dump_json writes text: UTF-8 kept
 from typing import Any
@@ -183,9 +185,38 @@ def _event_record(event: Event, timeline: Timeline) -> dict[str, Any]:
     }
 
 
-def data_export(timeline: Timeline) -> dict[str, str]:
+@dataclass(frozen=True)
+class DataFile:
+    """One file of the data export, made only when asked: `key` changes whenever its text would."""
+
+    name: str
+    key: str  # what the text depends on beyond the site's shared content: its events' digests
+    make: Callable[[], str]
+
+
+def data_export(timeline: Timeline) -> list[DataFile]:
     """events.json: everything on the site as JSON, for reuse. Above SPLIT_EXPORT_ABOVE events it keeps
-    the registries and names a file per year (data/events-YYYY.json) that holds that year's events."""
+    the registries and names a file per year (data/events-YYYY.json) that holds that year's events, so an
+    edit rewrites one year's file."""
+    if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
+        return [DataFile("events.json", _digests(timeline.events), lambda: _export_index(timeline, timeline.events, {}))]
+    by_year: dict[str, list[Event]] = {}
+    for event in timeline.events:
+        by_year.setdefault(str(event.date.first_day.year), []).append(event)
+    files = {year: f"data/events-{year}.json" for year in by_year}
+    index = DataFile("events.json", f"{len(timeline.events)}|{files}", lambda: _export_index(timeline, None, files))
+    return [index] + [
+        DataFile(name, _digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]))
+        for year, name in files.items()
+    ]
+
+
+def _digests(events: Sequence[Event]) -> str:
+    return "".join(f"{e.id}:{e.digest}\n" for e in events)
+
+
+def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: dict[str, str]) -> str:
+    """The export's main file: the registries, and the events or the files that hold them."""
     data: dict[str, Any] = {
         "version": EXPORT_VERSION,
         "site": asdict(timeline.site),
@@ -195,22 +226,17 @@ def data_export(timeline: Timeline) -> dict[str, str]:
         "sources": {k: _record(v) for k, v in timeline.sources.items()},
         "tags": {k: _record(v) for k, v in timeline.tags.items()},
     }
-    if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
-        data["events"] = [_event_record(e, timeline) for e in timeline.events]
-        return {"events.json": _indented_json(data) + "\n"}
-    by_year: dict[str, list[Event]] = {}
-    for event in timeline.events:
-        by_year.setdefault(str(event.date.first_day.year), []).append(event)
-    files = {
-        f"data/events-{year}.json": _indented_json(
-            {"version": EXPORT_VERSION, "year": int(year), "events": [_event_record(e, timeline) for e in events]}
-        )
-        + "\n"
-        for year, events in by_year.items()
-    }
-    data["event_count"] = len(timeline.events)
-    data["event_files"] = {year: f"data/events-{year}.json" for year in by_year}
-    return {"events.json": _indented_json(data) + "\n", **files}
+    if events is not None:
+        data["events"] = [_event_record(e, timeline) for e in events]
+    else:
+        data["event_count"] = len(timeline.events)
+        data["event_files"] = files
+    return _indented_json(data) + "\n"
+
+
+def _export_year(timeline: Timeline, year: int, events: list[Event]) -> str:
+    records = [_event_record(e, timeline) for e in events]
+    return _indented_json({"version": EXPORT_VERSION, "year": year, "events": records}) + "\n"
 
 
 def _indented_json(value: Any, margin: str = "") -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -13,7 +15,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
 from timeline.charts import Chart, build_charts, plotly_assets, plotly_style_ids
-from timeline.feeds import atom_feed, data_export, sitemaps
+from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
 from timeline.pagekeys import all_events_key, build_key, page_key
@@ -54,7 +56,7 @@ _SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, th
 
 
 CHUNK = 200  # pages a worker renders before reporting back
-CHUNKS_PER_WORKER = 8  # then a fresh worker takes over: a worker's memory grows with the pieces it renders
+CHUNKS_PER_WORKER = 4  # then a fresh worker takes over: a worker's memory grows with the pieces it renders
 
 
 def _render(env: Environment, page: PageSpec) -> bytes:
@@ -82,6 +84,7 @@ def render_pages(
     workers = _workers()
     if len(pages) >= PARALLEL_ABOVE and workers > 1:
         _SHARED.update(env=env, pages=pages, keys=keys, writer=writer)
+        gc.freeze()  # else a collection in a worker writes to every object's header, copying the whole model
         done = len(writer.outputs)
         try:
             with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
@@ -142,6 +145,10 @@ def _write_derived(writer: SiteWriter, key: str, make: Callable[[], dict[str, st
             writer.write(name, text, key)
 
 
+def _made(data: DataFile) -> dict[str, str]:
+    return {data.name: data.make()}
+
+
 def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
@@ -172,7 +179,8 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
         base = timeline.site.base_url
         in_sitemap = [p.path for p in pages if p.in_sitemap]
         _write_derived(writer, _group_key("feed", build, every_event), lambda: {"feed.xml": atom_feed(timeline)})
-        _write_derived(writer, _group_key("data", build, every_event), lambda: data_export(timeline))
+        for data in data_export(timeline):
+            _write_derived(writer, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
         _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
