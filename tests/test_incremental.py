@@ -156,3 +156,22 @@ def test_an_event_edit_rewrites_one_year_of_a_split_data_export(tmp_path: Path, 
     assert changed == {"data/events-2022.json"}
     build(content, ROOT / "templates", tmp_path / "clean")
     assert after == files_of(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("change", [retitle_an_event, relate_two_events, delete_an_event], ids=lambda c: c.__name__)
+def test_a_site_split_over_many_pages_rebuilds_like_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: Callable[[Path, Path], None]
+) -> None:
+    from timeline import pages
+
+    monkeypatch.setattr(pages, "SOURCES_PER_PAGE", 2)
+    monkeypatch.setattr(pages, "LIST_PAGE_EVENTS", 3)
+    monkeypatch.setattr(pages, "HOME_PAGE_EVENTS", 10)
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", site)
+    change(content, ROOT / "templates")
+    report = build(content, ROOT / "templates", site)
+    assert report.rendered < report.pages
+    build(content, ROOT / "templates", tmp_path / "clean")
+    assert files_of(site) == files_of(tmp_path / "clean")

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, build
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostics
 
@@ -186,3 +186,20 @@ def test_the_404_page_links_resolve(real_site: Path) -> None:
     result = crawl(real_site, timeline.site.base_url, start="404.html")
     assert result.broken == []
     assert result.missing_fragments == []
+
+
+def test_a_site_split_over_many_pages_has_no_broken_link_or_fragment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long lists and the bibliography split over pages: every link to a source finds the page that lists it."""
+    from timeline import pages
+
+    monkeypatch.setattr(pages, "SOURCES_PER_PAGE", 2)
+    monkeypatch.setattr(pages, "LIST_PAGE_EVENTS", 3)
+    monkeypatch.setattr(pages, "HOME_PAGE_EVENTS", 10)
+    site = build(ROOT / "content", tmp_path / "site")
+    assert (site / "sources" / "3" / "index.html").is_file()
+    timeline = load_timeline(ROOT / "content", Diagnostics())
+    assert timeline is not None
+    result = crawl(site, timeline.site.base_url)
+    assert result.broken == []
+    assert result.missing_fragments == []
+    assert {p for p in site.rglob("*.html") if p.name != "404.html"} - result.files == set()

@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from timeline.model import Episode, Event, Figure, Timeline
+from timeline.pages import source_pages
 
 Cell = tuple[str, str | None]  # text, and a link relative to the site root (or None)
 
@@ -529,8 +530,9 @@ def figures_chart(timeline: Timeline) -> Chart | None:
         summary += f" Shown: the {FIGURES_SHOWN} widest disagreements; every figure is on its event's page."
     traces = []
     rows: list[tuple[Cell, ...]] = []
+    listed_on = source_pages(timeline)
     for label, items in differing.items():
-        trace, label_rows = _figure_bars(label, items)
+        trace, label_rows = _figure_bars(label, items, listed_on)
         traces.append(trace)
         rows.extend(label_rows)
     return Chart(
@@ -565,8 +567,11 @@ def _differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure
     return {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
 
 
-def _figure_bars(label: str, items: list[tuple[Event, Figure]]) -> tuple[dict[str, Any], list[tuple[Cell, ...]]]:
-    """One figure's values as bars, a bar per source, and the same values as table rows."""
+def _figure_bars(
+    label: str, items: list[tuple[Event, Figure]], listed_on: dict[str, str]
+) -> tuple[dict[str, Any], list[tuple[Cell, ...]]]:
+    """One figure's values as bars, a bar per source, and the same values as table rows; `listed_on` gives the
+    bibliography page of each source."""
     shown = [f.display for _, f in items]
     links = [_event_link(e) for e, _ in items]
     trace = _trace(
@@ -580,7 +585,7 @@ def _figure_bars(label: str, items: list[tuple[Event, Figure]]) -> tuple[dict[st
         hovertemplate="%{x}: %{text}<extra>" + _escape(label) + "</extra>",
     )
     rows: list[tuple[Cell, ...]] = [
-        ((label, None), (text, None), (f.source.publisher, "sources/#" + f.source.id), (e.title, link))
+        ((label, None), (text, None), (f.source.publisher, f"{listed_on[f.source.id]}#{f.source.id}"), (e.title, link))
         for (e, f), text, link in zip(items, shown, links, strict=True)
     ]
     return trace, rows

@@ -2,8 +2,8 @@
 
 A page's key covers everything its bytes can depend on: the code, the templates and static files, plotly's
 version, the build's clock, every content file that is not an event (site, registries, pages: any page
-may show them), the page's own fields and, for each event its context holds, the digest of the event's
-file. Pages whose templates read the whole timeline (the home page, the indexes, charts, sources) are
+may show them), the page's own fields and, for each event its context holds or it `depends_on`, the
+digest of the event's file. Pages whose templates read the whole timeline (the home page, the indexes, charts, sources) are
 marked `uses_all_events` in pages.py and depend on every event.
 """
 
@@ -41,6 +41,7 @@ def page_key(page: PageSpec, build: str, all_events: str) -> str:
     if page.uses_all_events:
         parts.append(all_events)
     parts.append(_describe(page.context))
+    parts.append(_describe(page.depends_on))
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from timeline.edtf import MONTHS
-from timeline.model import Episode, Event, Timeline
+from timeline.model import Episode, Event, Source, Timeline
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class PageSpec:
     description: str = ""
     in_sitemap: bool = True
     uses_all_events: bool = False  # the template reads the whole timeline, not only the events in `context`
+    depends_on: tuple[Event, ...] = ()  # events the page shows beyond those in `context` (in a chart, say)
 
     @property
     def output(self) -> str:
@@ -94,17 +95,60 @@ class Pager:
 
 
 def list_pages(
-    path: str, template: str, title: str, context: dict[str, Any], events: tuple[Event, ...], description: str = ""
+    path: str,
+    template: str,
+    title: str,
+    context: dict[str, Any],
+    events: tuple[Event, ...],
+    description: str = "",
+    first_shows_all: bool = False,
 ) -> list[PageSpec]:
     """The page of one episode, actor, place or tag, or several when its events are too many for one.
 
-    Each has `events` (its share of the list) and `pager` in its context."""
+    Each has `events` (its share of the list) and `pager` in its context; with `first_shows_all` the first
+    page also shows something made of every event of the list (the episode chart)."""
     shares = [events[i : i + LIST_PAGE_EVENTS] for i in range(0, len(events), LIST_PAGE_EVENTS)] or [()]
     pages = []
     for number, share in enumerate(shares, start=1):
         pager = Pager(number, len(shares), path, len(events), LIST_PAGE_EVENTS)
         label = title if number == 1 else f"{title}, page {number} of {len(shares)}"
-        pages.append(PageSpec(pager.path, template, label, {**context, "events": share, "pager": pager}, description))
+        depends_on = events if first_shows_all and number == 1 else ()
+        page_context = {**context, "events": share, "pager": pager}
+        pages.append(PageSpec(pager.path, template, label, page_context, description, depends_on=depends_on))
+    return pages
+
+
+SOURCES_PER_PAGE = 500  # the bibliography of a long timeline is split over pages of this many sources
+
+
+def sources_in_order(timeline: Timeline) -> list[Source]:
+    """The bibliography's order: by publisher, then by id."""
+    return sorted(timeline.sources.values(), key=lambda s: (s.publisher, s.id))
+
+
+def source_pages(timeline: Timeline) -> dict[str, str]:
+    """The bibliography page each source is listed on, by source id ("sources/", "sources/2/", ...)."""
+    return {
+        source.id: "sources/" if index < SOURCES_PER_PAGE else f"sources/{index // SOURCES_PER_PAGE + 1}/"
+        for index, source in enumerate(sources_in_order(timeline))
+    }
+
+
+def bibliography_pages(timeline: Timeline) -> list[PageSpec]:
+    """The sources page, or several: the first has the overview by publisher, every one its share of sources.
+
+    A share's page shows the events that cite its sources, and depends on those; the first page's overview
+    counts every event."""
+    ordered = sources_in_order(timeline)
+    shares = [ordered[i : i + SOURCES_PER_PAGE] for i in range(0, len(ordered), SOURCES_PER_PAGE)] or [[]]
+    pages = []
+    for number, share in enumerate(shares, start=1):
+        pager = Pager(number, len(shares), "sources/", len(ordered), SOURCES_PER_PAGE)
+        citing = {e.id: e for source in share for e in timeline.by_source.get(source.id, ())}
+        context = {"sources": tuple(share), "pager": pager, "citing": tuple(citing.values())}
+        title = "Sources" if number == 1 else f"Sources, page {number} of {len(shares)}"
+        description = "Every article the timeline rests on, and what cites it."
+        pages.append(PageSpec(pager.path, "sources.html", title, context, description, uses_all_events=number == 1))
     return pages
 
 
@@ -201,7 +245,9 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
     pages.append(_overview("episodes/", "episodes.html", "Episodes", "The episodes the timeline covers."))
     for episode in timeline.episodes:
         events = timeline.by_episode.get(episode.id, ())
-        pages += list_pages(f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode}, events)
+        pages += list_pages(
+            f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode}, events, first_shows_all=True
+        )
     pages.append(_overview("actors/", "actors.html", "Actors", "Everyone who acts or speaks in the timeline."))
     for actor in timeline.actors.values():
         events = timeline.by_actor.get(actor.id, ())
@@ -214,7 +260,7 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
     for tag in timeline.tags.values():
         events = timeline.by_tag.get(tag.id, ())
         pages += list_pages(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag}, events, tag.description)
-    pages.append(_overview("sources/", "sources.html", "Sources", "Every article the timeline rests on, and what cites it."))
+    pages += bibliography_pages(timeline)
     pages.append(_overview("charts/", "charts.html", "Charts", "The timeline in charts, each with its data as a table."))
     if site.comparison_tag:
         pages.append(

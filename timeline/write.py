@@ -19,7 +19,7 @@ from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
 from timeline.pagekeys import all_events_key, build_key, page_key
-from timeline.pages import PageSpec, plan_pages
+from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
 
@@ -166,6 +166,7 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
                 "assets": assets,
                 "charts": charts,
                 "plotly_style_ids": " ".join(plotly_style_ids()),
+                "source_pages": source_pages(timeline),
             },
         )
         pages = plan_pages(timeline)
