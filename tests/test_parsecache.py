@@ -117,8 +117,12 @@ def test_a_damaged_cache_is_ignored(settled: Path, reads: list[str], tmp_path: P
     assert second_messages == first_messages
 
 
-def test_files_that_are_gone_are_forgotten(settled: Path, reads: list[str]) -> None:
+def test_files_that_are_gone_are_forgotten(settled: Path, reads: list[str], tmp_path: Path) -> None:
     load(settled)
-    (settled / HAIDAI).unlink()
+    groups = {p.name for p in (tmp_path / "cache").rglob("*.pickle")}
+    shutil.rmtree(settled / "events" / "2014")
     raw, _ = load(settled)
-    assert HAIDAI.stem not in raw.events
+    assert not any(event_id.startswith("2014") for event_id in raw.events)
+    left = {p.name for p in (tmp_path / "cache").rglob("*.pickle")}
+    assert left < groups
+    assert not any(name.startswith("2014_") for name in left)

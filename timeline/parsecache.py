@@ -108,6 +108,9 @@ class ParseCache:
             return
         for name in sorted(self.dirty):
             try:
+                if not self.groups[name]:  # every file of the group is gone
+                    (self.folder / f"{name}.pickle").unlink(missing_ok=True)
+                    continue
                 self.folder.mkdir(parents=True, exist_ok=True)
                 handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=self.folder)
                 with os.fdopen(handle, "wb") as stream:
