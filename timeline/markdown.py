@@ -76,9 +76,13 @@ def plain_text(text: str) -> str:
     """Markdown reduced to its words, for descriptions and feeds."""
     plain = _PLAIN.get(text)
     if plain is None:
-        words = [t.content for t in _walk(_RENDERER.parse(text)) if t.type in ("text", "code_inline")]
-        plain = _PLAIN[text] = re.sub(r"\s+", " ", " ".join(words)).strip()
+        plain = _PLAIN[text] = _words(_RENDERER.parse(text))
     return plain
+
+
+def _words(tokens: list[Token]) -> str:
+    words = [t.content for t in _walk(tokens) if t.type in ("text", "code_inline")]
+    return re.sub(r"\s+", " ", " ".join(words)).strip()
 
 
 def remember_plain_text(plain: dict[str, str]) -> None:
@@ -112,7 +116,11 @@ MarkdownFindings = tuple[list[MarkdownProblem], list[SiteLink]]
 
 
 def inspect_markdown(text: str) -> MarkdownFindings:
-    """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used."""
+    """Problems a contributor must fix (raw HTML, unsafe links, images) and the site links used.
+
+    When it parses a text and finds no problem, the words it read are remembered as the text's plain text:
+    without raw HTML or images, this parse and the renderer's give the same tokens, so the text need not
+    be parsed a second time."""
     control = BIDI_CONTROLS.search(text)
     if control:
         line = text.count("\n", 0, control.start())
@@ -132,7 +140,8 @@ def inspect_markdown(text: str) -> MarkdownFindings:
         line, column = _locate(lines, block, needle)
         problems.append(MarkdownProblem(line, column, message, hint))
 
-    for token in _INSPECTOR.parse(text):
+    tokens = _INSPECTOR.parse(text)
+    for token in tokens:
         if token.map:
             block = (token.map[0], token.map[1])
         if token.type == "html_block":
@@ -166,4 +175,6 @@ def inspect_markdown(text: str) -> MarkdownFindings:
         for match in _UNSAFE_SOURCE_LINK.finditer(source_line):
             message = f"the link '{match.group(1)[:60]}' is not allowed"
             problems.append(MarkdownProblem(number, match.start(1), message, "use https:// links"))
+    if not problems:
+        _PLAIN.setdefault(text, _words(tokens))
     return problems, links
