@@ -7,14 +7,14 @@ import gc
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
-from timeline.charts import Chart, build_charts, plotly_assets, plotly_style_ids
+from timeline.charts import build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
@@ -115,29 +115,6 @@ def pages_to_render(pages: list[PageSpec], build: str, every_event: str, writer:
     return todo, keys
 
 
-class LazyCharts(Mapping[str, Chart]):
-    """The site's charts, drawn the first time a page asks for them: a rebuild that renders no page that
-    shows a chart does not draw any."""
-
-    def __init__(self, timeline: Timeline) -> None:
-        self.timeline = timeline
-        self._charts: dict[str, Chart] | None = None
-
-    def drawn(self) -> dict[str, Chart]:
-        if self._charts is None:
-            self._charts = build_charts(self.timeline)
-        return self._charts
-
-    def __getitem__(self, key: str) -> Chart:
-        return self.drawn()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.drawn())
-
-    def __len__(self) -> int:
-        return len(self.drawn())
-
-
 def _write_derived(writer: SiteWriter, key: str, make: Callable[[], dict[str, str]]) -> None:
     """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged."""
     if not writer.keep_all(key):
@@ -157,24 +134,22 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
     writer = SiteWriter(out, inputs)
     try:
         assets = copy_static(templates, writer)
-        charts = LazyCharts(timeline)
+        pages = plan_pages(timeline)
+        build, every_event = build_key(timeline, templates), all_events_key(timeline)
+        todo, keys = pages_to_render(pages, build, every_event, writer)
+        if todo:  # a rebuild that renders no page draws no chart
+            progress.update("drawing charts")
         env = make_environment(
             templates,
             {
                 "timeline": timeline,
                 "site": timeline.site,
                 "assets": assets,
-                "charts": charts,
+                "charts": build_charts(timeline) if todo else {},
                 "plotly_style_ids": " ".join(plotly_style_ids()),
                 "source_pages": source_pages(timeline),
             },
         )
-        pages = plan_pages(timeline)
-        build, every_event = build_key(timeline, templates), all_events_key(timeline)
-        todo, keys = pages_to_render(pages, build, every_event, writer)
-        if todo:
-            progress.update("drawing charts")
-            charts.drawn()  # before the workers fork, so that they share one drawing
         render_pages(env, todo, keys, writer, progress)
         progress.update("writing feeds and data")
         base = timeline.site.base_url
