@@ -12,6 +12,7 @@ from tests.conftest import SMALL_CONTENT, build
 from timeline import feeds
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostics
+from timeline.render import dump_json
 
 NS = {"atom": "http://www.w3.org/2005/Atom", "sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -69,3 +70,19 @@ def test_the_feed_holds_the_newest_events(tmp_path: Path, monkeypatch: pytest.Mo
     entries = ET.parse(site / "feed.xml").getroot().findall("atom:entry", NS)
     newest = sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:2]
     assert [str(e.findtext("atom:id", namespaces=NS)).rstrip("/").rsplit("/", 1)[1] for e in entries] == [e.id for e in newest]
+
+
+JSON_VALUES = [
+    {"b": [1, 2.5, -0.0, 1e300, True, False, None], "a": {"": "", "x\u2028y": 'é "quoted" \\ </script>'}},
+    [[], {}, [[]], [{}], {"k": []}, {"k": {}}],
+    {"nested": {"deeper": {"deepest": [1, {"n": 2}]}}, "unicode": "日本語 \u0000 \t\n"},
+    {"nan": float("nan"), "inf": float("inf"), "tuple": (1, 2), "int key": {1: "one"}},
+    "a lone string",
+    12345678901234567890,
+]
+
+
+@pytest.mark.parametrize("value", JSON_VALUES)
+def test_the_export_writes_the_json_the_standard_writer_writes(value: object) -> None:
+    """The export's own writer is faster than json's indented output, and must give the same text."""
+    assert feeds._indented_json(value) == dump_json(value, indent=1)
