@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from timeline.build import build_site
+from timeline.build import build_site, load_timeline
 from timeline.diagnostics import Diagnostics
+from timeline.model import Timeline
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -42,6 +43,39 @@ def build(content: Path, out: Path) -> Path:
     report = build_site(content, ROOT / "templates", out, diagnostics)
     assert report is not None, "\n".join(d.format_text() for d in diagnostics)
     return out
+
+
+@functools.cache
+def real_timeline() -> Timeline:
+    """The model of the real content, read once."""
+    timeline = load_timeline(ROOT / "content", Diagnostics())
+    assert timeline is not None
+    return timeline
+
+
+def page_kinds() -> dict[str, str]:
+    """One page of every kind the real site has: name -> path below the site root. The event is the one
+    with the most on its page."""
+    timeline = real_timeline()
+    event = max(timeline.events, key=lambda e: (bool(e.figures), len(e.claims), len(e.sources), e.id))
+    return {
+        "index": "",
+        "event": f"events/{event.id}/",
+        "episode": f"episodes/{timeline.episodes[0].id}/",
+        "actor": f"actors/{next(iter(timeline.by_actor))}/",
+        "place": f"places/{next(iter(timeline.by_place))}/",
+        "tag": f"tags/{next(iter(timeline.by_tag))}/",
+        "sources": "sources/",
+        "charts": "charts/",
+        "compare": "compare/",
+        "about": "about/",
+        "methodology": "methodology/",
+        "404": "404.html",
+        "episodes": "episodes/",
+        "actors": "actors/",
+        "places": "places/",
+        "tags": "tags/",
+    }
 
 
 @pytest.fixture(scope="session")

@@ -7,52 +7,17 @@ reduced motion; and the site with JavaScript off (every event readable, filters 
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, wait_until
-from timeline.build import load_timeline
-from timeline.diagnostics import Diagnostics
+from tests.conftest import ROOT, page_kinds, real_timeline, wait_until
 from timeline.markdown import plain_text
-from timeline.model import Timeline
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-@functools.cache
-def real_timeline() -> Timeline:
-    timeline = load_timeline(ROOT / "content", Diagnostics())
-    assert timeline is not None
-    return timeline
-
-
-def page_kinds() -> dict[str, str]:
-    """One page of every kind the site has: name -> path below the site root."""
-    timeline = real_timeline()
-    event = max(timeline.events, key=lambda e: (bool(e.figures), len(e.claims), len(e.sources), e.id))
-    return {
-        "index": "",
-        "event": f"events/{event.id}/",
-        "episode": f"episodes/{timeline.episodes[0].id}/",
-        "actor": f"actors/{next(iter(timeline.by_actor))}/",
-        "place": f"places/{next(iter(timeline.by_place))}/",
-        "tag": f"tags/{next(iter(timeline.by_tag))}/",
-        "sources": "sources/",
-        "charts": "charts/",
-        "compare": "compare/",
-        "about": "about/",
-        "methodology": "methodology/",
-        "404": "404.html",
-        "episodes": "episodes/",
-        "actors": "actors/",
-        "places": "places/",
-        "tags": "tags/",
-    }
 
 
 def draw_every_chart(page: Any) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, wait_until
+from tests.conftest import ROOT, page_kinds, real_timeline, wait_until
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostics
 
@@ -41,34 +41,10 @@ def watch(browser: Any) -> Iterator[PageWatch]:
 
 
 def latest_event_id() -> str:
-    timeline = load_timeline(ROOT / "content", Diagnostics())
-    assert timeline is not None
-    return timeline.events[-1].id
+    return real_timeline().events[-1].id
 
 
-def page_kinds() -> list[str]:
-    timeline = load_timeline(ROOT / "content", Diagnostics())
-    assert timeline is not None
-    actor = next(iter(timeline.by_actor))
-    return [
-        "",
-        f"events/{timeline.events[0].id}/",
-        f"episodes/{timeline.episodes[0].id}/",
-        f"actors/{actor}/",
-        f"places/{next(iter(timeline.by_place))}/",
-        f"tags/{next(iter(timeline.by_tag))}/",
-        "episodes/",
-        "actors/",
-        "sources/",
-        "charts/",
-        "compare/",
-        "about/",
-        "methodology/",
-        "404.html",
-    ]
-
-
-@pytest.mark.parametrize("path", page_kinds())
+@pytest.mark.parametrize("path", list(page_kinds().values()))
 def test_page_loads_without_errors_or_foreign_requests(watch: PageWatch, real_url: str, path: str) -> None:
     response = watch.page.goto(real_url + path)
     assert response is not None

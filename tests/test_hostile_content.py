@@ -13,7 +13,6 @@ violation while the real site's charts draw and its filters are used.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
@@ -27,7 +26,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SMALL_CONTENT, build, serve, wait_until
+from tests.conftest import SMALL_CONTENT, build, page_kinds, serve, wait_until
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostic, Diagnostics
 from timeline.markdown import plain_text
@@ -505,33 +504,13 @@ def test_every_page_declares_a_strict_policy(which: str, real_site: Path, small_
         assert parser.inline == [], f"{path}: {parser.inline}"
 
 
-@functools.cache
-def real_kinds() -> list[str]:
-    timeline = load_timeline(ROOT / "content", Diagnostics())
-    assert timeline is not None
-    return [
-        "",
-        f"events/{timeline.events[-1].id}/",
-        f"episodes/{timeline.episodes[0].id}/",
-        f"actors/{next(iter(timeline.by_actor))}/",
-        f"places/{next(iter(timeline.by_place))}/",
-        f"tags/{next(iter(timeline.by_tag))}/",
-        "sources/",
-        "charts/",
-        "compare/",
-        "about/",
-        "methodology/",
-        "404.html",
-    ]
-
-
 @pytest.mark.browser
 def test_no_csp_violation_while_charts_draw_and_filters_work(chromium_context: Any, real_url: str) -> None:
     page = chromium_context.new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
     violations: list[str] = []
-    for path in real_kinds():
+    for path in page_kinds().values():
         page.goto(real_url + path)
         draw_and_hover_charts(page)
         if path == "":

@@ -3,7 +3,6 @@ each event page that matches the event, and a print stylesheet that prints an ev
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator
 from html.parser import HTMLParser
@@ -12,19 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, real_timeline
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostics
 from timeline.markdown import plain_text
-from timeline.model import Event, Timeline
+from timeline.model import Event
 from timeline.pages import plan_pages
-
-
-@functools.cache
-def real_timeline() -> Timeline:
-    timeline = load_timeline(ROOT / "content", Diagnostics())
-    assert timeline is not None
-    return timeline
 
 
 class Head(HTMLParser):
