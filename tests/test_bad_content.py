@@ -20,6 +20,10 @@ PREVIOUS_SITE = {
 }
 DIAGNOSTIC = re.compile(r"^(?P<path>content/\S+):(?P<line>[1-9]\d*):(?P<column>[1-9]\d*): (?P<severity>error|warning): \S.*$")
 HINT = re.compile(r"^  hint: \S.*$")
+GITHUB_ANNOTATION = re.compile(
+    r"^::(?P<severity>error|warning) file=(?P<path>content/[^,]+),line=(?P<line>[1-9]\d*),col=(?P<column>[1-9]\d*),"
+    r"title=[^:]+::\S.*$"
+)
 SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\)$")
 
 
@@ -112,6 +116,20 @@ def test_check_reports_the_same_diagnostics(
     severities = [severity for *_, severity in diagnostics_of(captured.err)]
     assert (int(summary["errors"]), int(summary["warnings"])) == (severities.count("error"), severities.count("warning"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"], "check writes nothing"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_github_format_gives_one_annotation_per_problem_at_its_position(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_cases.make_content(name, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main([*bad_cases.CHECK_ARGS, "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    annotations = [GITHUB_ANNOTATION.match(line) for line in out.splitlines()]
+    assert all(annotations), f"every line is a workflow command:\n{out}"
+    found = [(m["path"], int(m["line"]), int(m["column"]), m["severity"]) for m in annotations if m]
+    assert found == diagnostics_of(bad_cases.expected(name))
 
 
 def test_all_problems_of_all_files_come_in_one_run() -> None:
