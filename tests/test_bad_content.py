@@ -100,7 +100,7 @@ def test_build_reports_the_expected_diagnostics_and_keeps_the_previous_site(
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_check_reports_the_same_diagnostics(
+def test_check_reports_the_same_diagnostics_as_text_and_as_github_annotations(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     bad_cases.make_content(name, tmp_path)
@@ -117,19 +117,12 @@ def test_check_reports_the_same_diagnostics(
     assert (int(summary["errors"]), int(summary["warnings"])) == (severities.count("error"), severities.count("warning"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"], "check writes nothing"
 
-
-@pytest.mark.parametrize("name", CASES)
-def test_github_format_gives_one_annotation_per_problem_at_its_position(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    bad_cases.make_content(name, tmp_path)
-    monkeypatch.chdir(tmp_path)
     assert main([*bad_cases.CHECK_ARGS, "--format", "github"]) == 1
     out = capsys.readouterr().out
     annotations = [GITHUB_ANNOTATION.match(line) for line in out.splitlines()]
-    assert all(annotations), f"every line is a workflow command:\n{out}"
+    assert all(annotations), f"in github format every line is a workflow command:\n{out}"
     found = [(m["path"], int(m["line"]), int(m["column"]), m["severity"]) for m in annotations if m]
-    assert found == diagnostics_of(bad_cases.expected(name))
+    assert found == diagnostics_of(bad_cases.expected(name)), "one annotation per problem, at its position"
 
 
 def test_all_problems_of_all_files_come_in_one_run() -> None:
