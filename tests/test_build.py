@@ -254,3 +254,31 @@ def test_a_home_page_of_many_sections_previews_fewer_events_each(tmp_path: Path,
     assert home.context["listed"] == len(listed) <= max(8, len(sections))
     offered = {actor_id for actor_id, _ in home.context["filters"]["actor"]}
     assert offered == {a.id for e in listed for a in e.all_actors}
+
+
+def test_events_outside_the_episodes_are_listed_where_they_fall_between_and_after_them(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(SMALL_CONTENT, content)
+    background = content / "events" / "2014" / "2014-separatists.yaml"
+    for event_id, day in (("2023-11-05-between", "2023-11-05"), ("2026-02-01-after", "2026-02-01")):
+        (content / "events" / day[:4]).mkdir(exist_ok=True)
+        text = background.read_text(encoding="utf-8").replace("date: 2014", f"date: {day}")
+        (content / "events" / day[:4] / f"{event_id}.yaml").write_text(text, encoding="utf-8")
+    site = build(content, tmp_path / "site")
+
+    home = (site / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r'<h2 id="([^"]+)">([^<]+)</h2>', home)
+    assert headings == [
+        ("background", "Background"),
+        ("fall-2022", "The fall of Lysychansk"),
+        ("between-fall-2022-and-claim-2025", "Between July 2022 and June 2025"),
+        ("claim-2025", "One hundred percent"),
+        ("after-claim-2025", "After June 2025"),
+    ]
+    listed = re.findall(r'<time datetime="(\d{4}(?:-\d\d){0,2})">', home.split('aria-labelledby="background"', 1)[1])
+    event_days = [day for day in listed if day not in ("2022-07-01", "2022-07-04", "2025-06-25", "2025-07-01")]
+    assert event_days == sorted(event_days), "the home page reads in date order"
+    event = (site / "events" / "2023-11-05-between" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../#between-fall-2022-and-claim-2025">Between July 2022 and June 2025</a>' in event
+    episodes = (site / "episodes" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../#after-claim-2025">After June 2025</a> (1 event, after the last episode)' in episodes

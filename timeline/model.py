@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -156,6 +157,16 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Interlude:
+    """Events outside every episode that fall before the first episode, between two, or after the last."""
+
+    id: str  # the anchor of its section on the home page
+    title: str
+    where: str  # "before the first episode", ...: what places its events here
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
 class Page:
     name: str
     title: str
@@ -199,6 +210,39 @@ class Timeline:
     @property
     def background(self) -> tuple[Event, ...]:
         return tuple(e for e in self.events if e.episode is None)
+
+    @cached_property
+    def interludes(self) -> tuple[Interlude, ...]:
+        """The background split where the episodes fall, so that the timeline reads in date order.
+
+        An event outside every episode lies outside their spans (an event within one belongs to it), so the
+        episodes that began before it tell which gap it is in.
+        """
+        starts = [e.start.first_day for e in self.episodes]
+        gaps: list[list[Event]] = [[] for _ in range(len(self.episodes) + 1)]
+        for event in self.background:
+            gaps[bisect_right(starts, event.date.first_day)].append(event)
+        return tuple(_interlude(self.episodes, index, tuple(events)) for index, events in enumerate(gaps) if events)
+
+    def interlude_of(self, event: Event) -> Interlude | None:
+        """The interlude an event outside every episode is listed in."""
+        return self._interlude_by_event.get(event.id)
+
+    @cached_property
+    def _interlude_by_event(self) -> dict[str, Interlude]:
+        return {event.id: interlude for interlude in self.interludes for event in interlude.events}
+
+
+def _interlude(episodes: tuple[Episode, ...], gap: int, events: tuple[Event, ...]) -> Interlude:
+    """The events in gap `gap`: 0 is before the first episode, len(episodes) after the last."""
+    if gap == 0:
+        return Interlude("background", "Background", "before the first episode" if episodes else "", events)
+    before = episodes[gap - 1]
+    if gap == len(episodes):
+        return Interlude(f"after-{before.id}", f"After {before.label}", "after the last episode", events)
+    after = episodes[gap]
+    title = f"Between {before.label} and {after.label}"
+    return Interlude(f"between-{before.id}-and-{after.id}", title, "between two episodes", events)
 
 
 def _index(events: Iterable[Event], keys: Any) -> dict[str, tuple[Event, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from timeline.edtf import MONTHS
@@ -51,7 +52,7 @@ class Month:
 
 @dataclass(frozen=True)
 class EpisodeSection:
-    """A section of the home page: an episode, or the background before and between episodes.
+    """A section of the home page: an episode, or the events outside the episodes before, between or after them.
 
     On a long timeline `events` is a preview and `months` links the pages that list the rest.
     """
@@ -62,6 +63,7 @@ class EpisodeSection:
     episode: Episode | None = None
     total: int = 0
     months: tuple[Month, ...] = ()
+    where: str = ""  # for events outside the episodes: "before the first episode", ...
 
 
 LIST_PAGE_EVENTS = 300  # an episode, actor, place or tag with more events lists them over several pages
@@ -161,20 +163,21 @@ def months_of(timeline: Timeline) -> list[Month]:
 
 
 def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list[EpisodeSection]:
-    """Background first, then each episode, each in date order; previews with month links when `months` is given."""
-    parts: list[tuple[str, str, tuple[Event, ...], Episode | None]] = []
-    if timeline.background:
-        parts.append(("background", "Background", timeline.background, None))
-    parts += [(e.id, e.title, timeline.by_episode.get(e.id, ()), e) for e in timeline.episodes]
+    """The episodes and, where they fall between them, the events outside every episode, in date order;
+    previews with month links when `months` is given."""
+    parts: list[tuple[date, str, str, tuple[Event, ...], Episode | None, str]]
+    parts = [(e.start.first_day, e.id, e.title, timeline.by_episode.get(e.id, ()), e, "") for e in timeline.episodes]
+    parts += [(i.events[0].date.first_day, i.id, i.title, i.events, None, i.where) for i in timeline.interludes]
+    parts.sort(key=lambda part: part[0])
     sections = []
     preview = max(1, min(PREVIEW_EVENTS, HOME_PAGE_EVENTS // max(1, len(parts))))  # many sections: fewer each
-    for section_id, title, events, episode in parts:
+    for _, section_id, title, events, episode, where in parts:
         if months is None:
-            sections.append(EpisodeSection(section_id, title, events, episode, len(events)))
+            sections.append(EpisodeSection(section_id, title, events, episode, len(events), where=where))
             continue
         keys = {e.date.first_day.strftime("%Y-%m") for e in events}
         linked = tuple(m for m in months if m.key in keys)
-        sections.append(EpisodeSection(section_id, title, events[:preview], episode, len(events), linked))
+        sections.append(EpisodeSection(section_id, title, events[:preview], episode, len(events), linked, where))
     return sections
 
 
