@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,52 @@ def test_phone_width_has_no_horizontal_scroll(browser: Any, real_url: str, path:
     assert width <= 375
     assert Path(ARTIFACTS / name).stat().st_size > 10_000  # something was drawn
     context.close()
+
+
+AXIS_LABELS = r"""
+() => Array.from(document.querySelectorAll('[data-chart]')).map((chart) => {
+  const box = chart.querySelector('.chart-plot').getBoundingClientRect();
+  const axes = {};
+  chart.querySelectorAll('g.xtick text, g.ytick text').forEach((label) => {
+    const r = label.getBoundingClientRect();
+    if (!label.textContent.trim() || r.width === 0) return;
+    const layer = label.closest('[class*="axislayer"]').getAttribute('class');
+    const axis = layer + label.closest('g.xtick, g.ytick').getAttribute('class');
+    const slanted = /rotate\((?!0[,)])/.test(label.getAttribute('transform') || '');
+    const rect = {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    (axes[axis] = axes[axis] || []).push({text: label.textContent, slanted, ...rect});
+  });
+  return {id: chart.id, left: box.left, right: box.right, axes: Object.values(axes)};
+})
+"""
+
+
+def label_problems(chart: dict[str, Any]) -> list[str]:
+    """Tick labels of a drawn chart that run outside it or overlap their neighbours on the same axis."""
+    problems = []
+    for labels in chart["axes"]:
+        problems += [
+            f"{chart['id']}: '{label['text']}' runs outside the chart"
+            for label in labels
+            if label["left"] < chart["left"] - 1 or label["right"] > chart["right"] + 1
+        ]
+        for a, b in itertools.pairwise(labels):
+            if a["slanted"] or b["slanted"]:
+                continue  # a slanted label's box is wider than its text: plotly slants labels so that they fit
+            side_by_side = a["right"] <= b["left"] + 1 or b["right"] <= a["left"] + 1
+            one_above_other = a["bottom"] <= b["top"] + 1 or b["bottom"] <= a["top"] + 1
+            if not (side_by_side or one_above_other):
+                problems.append(f"{chart['id']}: '{a['text']}' overlaps '{b['text']}'")
+    return problems
+
+
+def test_on_a_phone_chart_labels_stay_inside_the_chart_and_apart(browser: Any, real_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=1, is_mobile=True)
+    page = context.new_page()
+    page.goto(real_url + "charts/")
+    draw_every_chart(page)
+    charts = page.evaluate(AXIS_LABELS)
+    context.close()
+    assert len(charts) >= 6
+    problems = [problem for chart in charts for problem in label_problems(chart)]
+    assert problems == [], "\n".join(problems)

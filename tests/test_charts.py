@@ -62,8 +62,17 @@ def test_many_disagreements_show_the_widest(long_timeline: Timeline) -> None:
     differing = charts._differing_figures(long_timeline)
     assert len(differing) > charts.FIGURES_SHOWN
     assert len(chart.figure["data"]) == charts.FIGURES_SHOWN
-    assert f"{len(differing)} figure(s)" in chart.summary
+    assert f"{len(differing)} figures" in chart.summary
     assert f"the {charts.FIGURES_SHOWN} widest disagreements" in chart.summary
     shown = {t["name"] for t in chart.figure["data"]}
     narrowest_shown = min(charts._spread(differing[label]) for label in shown)
     assert all(charts._spread(items) <= narrowest_shown for label, items in differing.items() if label not in shown)
+
+
+def test_count_axes_tick_at_one_two_or_five_times_a_power_of_ten_and_show_at_most_ten_ticks() -> None:
+    steps = [m * 10**k for k in range(5) for m in (1, 2, 5)]
+    for largest in range(1, 20_000):
+        step = charts._count_axis("events", largest)["dtick"]
+        assert step in steps
+        assert largest / step <= 10
+        assert step == 1 or largest / steps[steps.index(step) - 1] > 10, f"{largest}: {step} is not the finest step"

@@ -67,7 +67,18 @@ def _layout(**extra: Any) -> dict[str, Any]:
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
     }
     layout.update(extra)
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            axis.setdefault("automargin", True)  # room for long tick labels and the axis title, on a phone too
     return layout
+
+
+def _count_axis(title: str, largest: int, **extra: Any) -> dict[str, Any]:
+    """An axis of whole counts from zero, with a tick every 1, 2, 5, 10, 20, 50... so that at most ten show."""
+    step = 1
+    while largest / step > 10:
+        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    return {"title": {"text": title}, "dtick": step, "rangemode": "tozero", **extra}
 
 
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
@@ -78,6 +89,15 @@ def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, A
 def _trace(kind: str, **properties: Any) -> dict[str, Any]:
     """A plotly trace of the given type (`bar`, `scatter`...) as plain data: lists, not tuples."""
     return {"type": kind, **properties}
+
+
+def _markers(kind: str, **properties: Any) -> dict[str, Any]:
+    """A trace of event markers. SVG markers may overflow the plot area, so that an event on the first or last
+    day shows whole; WebGL traces (`scattergl`) have no such setting."""
+    trace = _trace(kind, **properties)
+    if kind == "scatter":
+        trace["cliponaxis"] = False
+    return trace
 
 
 def _track(event: Event) -> str:
@@ -145,7 +165,9 @@ def overview_chart(timeline: Timeline) -> Chart | None:
         suffix = "" if row == 1 else str(row)
         for trace in _overview_markers(events, track_index, shown):
             traces.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
-        layout[f"xaxis{suffix}"].update(range=[(first - day).isoformat(), (last + day).isoformat()], type="date")
+        layout[f"xaxis{suffix}"].update(
+            range=[(first - day).isoformat(), (last + day).isoformat()], type="date", tickformat="%-d %b"
+        )
         layout[f"yaxis{suffix}"].update(
             tickvals=list(range(len(tracks))), ticktext=tracks, range=[-0.6, len(tracks) - 0.2], automargin=True
         )
@@ -210,7 +232,7 @@ def _overview_markers(events: tuple[Event, ...], track_index: dict[str, int], sh
             continue
         name = "no claim" if status == "none" else status
         traces.append(
-            _trace(
+            _markers(
                 _scatter_type(len(group)),
                 x=[e.date.midpoint.isoformat() for e in group],
                 y=[track_index[_track(e)] + 0.18 * offsets[e.id] for e in group],
@@ -301,7 +323,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     for index, track in enumerate(sorted(by_track)):
         group = by_track[track]
         traces.append(
-            _trace(
+            _markers(
                 "scatter",
                 x=[day_of[e.id].isoformat() for e in group],
                 y=[offsets[e.id] + 1 for e in group],
@@ -329,13 +351,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
                 (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
             ],
         },
-        yaxis={
-            "title": {"text": "events that day"},
-            "automargin": True,
-            "rangemode": "tozero",
-            "dtick": 1,
-            "range": [0, max(per_day.values()) + 1],
-        },
+        yaxis=_count_axis("events that day", max(per_day.values()), range=[0, max(per_day.values()) + 1]),
         height=420,
     )
     rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
@@ -382,11 +398,12 @@ def claims_chart(timeline: Timeline) -> Chart | None:
         if counts.get((s, status))
     )
     total = sum(counts.values())
+    tallest = max(sum(n for (side, _), n in counts.items() if side == s) for s in sides)
     return Chart(
         id="claims",
         title="Claims by side and status",
         summary=f"{total} claims, grouped by the side of the actor who made them and stacked by how each claim stands.",
-        figure=_figure(traces, _layout(barmode="stack", yaxis={"title": {"text": "claims"}, "dtick": 1}, height=380)),
+        figure=_figure(traces, _layout(barmode="stack", yaxis=_count_axis("claims", tallest), height=380)),
         table=ChartTable("claims by side and status", ("Side", "Status", "Claims"), rows),
         height=380,
     )
@@ -427,8 +444,8 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
     layout = _layout(
         barmode="group",
         height=height,
-        yaxis={"autorange": "reversed", "automargin": True, "tickfont": {"size": 11}},
-        xaxis={"title": {"text": "sources"}, "dtick": 1},
+        yaxis={"autorange": "reversed", "tickfont": {"size": 11}},
+        xaxis=_count_axis("sources", max(len(e.sources) for e in events)),
     )
     rows = tuple(((e.title, _event_link(e)), (str(len(e.sources)), None), (str(e.independent_sources), None)) for e in events)
     return Chart(
@@ -457,7 +474,10 @@ def _sources_distribution(events: tuple[Event, ...]) -> Chart:
         _trace("bar", x=sizes, y=[independent.get(n, 0) for n in sizes], name="independent", marker={"color": "#0072B2"}),
     ]
     layout = _layout(
-        barmode="group", height=380, xaxis={"title": {"text": "sources cited"}, "dtick": 1}, yaxis={"title": {"text": "events"}}
+        barmode="group",
+        height=380,
+        xaxis=_count_axis("sources cited", sizes[-1]),
+        yaxis=_count_axis("events", max(*total.values(), *independent.values())),
     )
     rows = tuple(((str(n), None), (str(total.get(n, 0)), None), (str(independent.get(n, 0)), None)) for n in sizes)
     return Chart(
@@ -498,8 +518,8 @@ def publishers_chart(timeline: Timeline) -> Chart | None:
     layout = _layout(
         barmode="stack",
         height=height,
-        yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"title": {"text": "events citing"}, "dtick": 1},
+        yaxis={"autorange": "reversed"},
+        xaxis=_count_axis("events citing", max(sum(counts.values()) for counts in per.values())),
     )
     rows = tuple(((p, None), (str(per[p]["original"]), None), (str(per[p]["republished"]), None)) for p in publishers)
     return Chart(
@@ -523,7 +543,10 @@ def figures_chart(timeline: Timeline) -> Chart | None:
     differing = _differing_figures(timeline)
     if not differing:
         return None
-    summary = f"{len(differing)} figure(s) on which the sources disagree, each value beside the publisher that reported it."
+    summary = (
+        f"{len(differing)} {'figure' if len(differing) == 1 else 'figures'} on which the sources disagree, "
+        "each value beside the publisher that reported it."
+    )
     if len(differing) > FIGURES_SHOWN:
         widest = sorted(differing, key=lambda label: (-_spread(differing[label]), label))[:FIGURES_SHOWN]
         differing = {label: differing[label] for label in sorted(widest)}

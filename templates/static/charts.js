@@ -69,6 +69,39 @@
     return layout;
   }
 
+  /* On a narrow screen (a phone held upright) the axes' labels would take half the width and crowd each other:
+     smaller type, a few upright date labels rather than many slanted ones, and long names of bars shortened
+     (a bar's hover text and the data table give them whole). */
+  var NARROW = 560;
+  var SHORT_LABEL = 22;
+
+  function shortened(label) {
+    return label.length > SHORT_LABEL ? label.slice(0, SHORT_LABEL - 1).trim() + "\u2026" : label;
+  }
+
+  function fitted(data, layout, width) {
+    if (width >= NARROW) return layout;
+    layout.font = Object.assign({}, layout.font, { size: 11 });
+    Object.keys(layout).forEach(function (key) {
+      if (/^xaxis\d*$/.test(key) && layout[key].type === "date") {
+        layout[key] = Object.assign({}, layout[key], { nticks: 4, tickangle: 0 });
+      }
+    });
+    ["x", "y"].forEach(function (letter) {
+      var names = [];
+      data.forEach(function (trace) {
+        var along = trace.orientation === "h" ? "y" : "x";  /* the axis a bar chart names its bars on */
+        if (trace.type !== "bar" || along !== letter || !Array.isArray(trace[letter])) return;
+        trace[letter].forEach(function (name) { if (typeof name === "string" && names.indexOf(name) < 0) names.push(name); });
+      });
+      if (names.some(function (name) { return name.length > SHORT_LABEL; })) {
+        var axis = letter + "axis";
+        layout[axis] = Object.assign({}, layout[axis], { tickmode: "array", tickvals: names, ticktext: names.map(shortened) });
+      }
+    });
+    return layout;
+  }
+
   function draw(figureElement) {
     var plot = figureElement.querySelector(".chart-plot");
     var dataElement = figureElement.querySelector("script.chart-figure");
@@ -77,7 +110,7 @@
     var figure = asText(JSON.parse(dataElement.textContent), "");
     var root = figureElement.getAttribute("data-root") || "";
     loadPlotly(figureElement.getAttribute("data-plotly-src"), figureElement.getAttribute("data-plotly-style-ids")).then(function (Plotly) {
-      var layout = themed(figure.layout || {}, themeColours(figureElement));
+      var layout = fitted(figure.data, themed(figure.layout || {}, themeColours(figureElement)), plot.clientWidth);
       var config = { responsive: true, displayModeBar: false, scrollZoom: false };
       return Plotly.newPlot(plot, figure.data, layout, config).then(function () {
         figureElement.setAttribute("data-drawn", "yes");
