@@ -168,7 +168,7 @@ AXIS_LABELS = r"""
     const rect = {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
     (axes[axis] = axes[axis] || []).push({text: label.textContent, slanted, ...rect});
   });
-  return {id: chart.id, left: box.left, right: box.right, axes: Object.values(axes)};
+  return {id: chart.id, left: box.left, right: box.right, top: box.top, bottom: box.bottom, axes: Object.values(axes)};
 })
 """
 
@@ -180,7 +180,8 @@ def label_problems(chart: dict[str, Any]) -> list[str]:
         problems += [
             f"{chart['id']}: '{label['text']}' runs outside the chart"
             for label in labels
-            if label["left"] < chart["left"] - 1 or label["right"] > chart["right"] + 1
+            if not (chart["left"] - 1 <= label["left"] and label["right"] <= chart["right"] + 1)
+            or not (chart["top"] - 1 <= label["top"] and label["bottom"] <= chart["bottom"] + 1)
         ]
         for a, b in itertools.pairwise(labels):
             if a["slanted"] or b["slanted"]:

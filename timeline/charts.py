@@ -67,9 +67,6 @@ def _layout(**extra: Any) -> dict[str, Any]:
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom"},
     }
     layout.update(extra)
-    for name, axis in layout.items():
-        if name.startswith(("xaxis", "yaxis")):
-            axis.setdefault("automargin", True)  # room for long tick labels and the axis title, on a phone too
     return layout
 
 
@@ -82,7 +79,15 @@ def _count_axis(title: str, largest: int, **extra: Any) -> dict[str, Any]:
 
 
 def _figure(traces: list[dict[str, Any]], layout: dict[str, Any]) -> dict[str, Any]:
-    """A plotly figure as plain JSON-ready data, without a template (plotly.js has its own defaults)."""
+    """A plotly figure as plain JSON-ready data, without a template (plotly.js has its own defaults).
+
+    Every axis makes room for its tick labels and title, however long or slanted, on a phone too.
+    """
+    layout.setdefault("xaxis", {})
+    layout.setdefault("yaxis", {})
+    for name, axis in layout.items():
+        if name.startswith(("xaxis", "yaxis")):
+            axis.setdefault("automargin", True)
     return {"data": traces, "layout": layout}
 
 
