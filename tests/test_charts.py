@@ -1,5 +1,6 @@
 """Charts of a long timeline stay light and responsive: counts per month instead of a marker per event, WebGL
-for big traces, distributions instead of a bar per event, the widest disagreements instead of all of them."""
+for big traces, a bar per day for a busy episode, distributions instead of a bar per event, the widest
+disagreements instead of all of them."""
 
 from __future__ import annotations
 
@@ -76,3 +77,29 @@ def test_count_axes_tick_at_one_two_or_five_times_a_power_of_ten_and_show_at_mos
         assert step in steps
         assert largest / step <= 10
         assert step == 1 or largest / steps[steps.index(step) - 1] > 10, f"{largest}: {step} is not the finest step"
+
+
+def test_a_busy_episode_counts_events_per_day_stacked_by_track(long_timeline: Timeline) -> None:
+    episode = long_timeline.episodes[0]
+    events = long_timeline.by_episode[episode.id]
+    assert len(events) > charts.EPISODE_MARKERS
+    chart = charts.episode_chart(long_timeline, episode)
+    assert chart is not None
+    traces = chart.figure["data"]
+    assert {t["type"] for t in traces} == {"bar"}
+    assert chart.figure["layout"]["barmode"] == "stack"
+    assert sorted(t["name"] for t in traces) == sorted({charts._track(e) for e in events})
+    assert sum(sum(t["y"]) for t in traces) == len(events)
+    assert sum(int(row[1][0]) for row in chart.table.rows) == len(events)
+    assert len(json.dumps(chart.figure)) < 30_000
+
+
+def test_a_quiet_episode_draws_each_event_as_a_marker_linking_it(
+    long_timeline: Timeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(charts, "EPISODE_MARKERS", 10**6)
+    episode = long_timeline.episodes[0]
+    chart = charts.episode_chart(long_timeline, episode)
+    assert chart is not None
+    links = [link for t in chart.figure["data"] for link in t["customdata"]]
+    assert sorted(links) == sorted(f"events/{e.id}/" for e in long_timeline.by_episode[episode.id])

@@ -317,10 +317,13 @@ def _main_status(event: Event) -> str | None:
 
 
 def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
-    """An episode day by day: each event a marker stacked on its day, coloured by track."""
+    """An episode day by day: each event a marker stacked on its day, coloured by track; for a busy episode,
+    a bar per day stacked by track."""
     events = timeline.by_episode.get(episode.id, ())
     if not events:
         return None
+    if len(events) > EPISODE_MARKERS:
+        return _episode_by_day(episode, events)
     day_of = {e.id: e.date.midpoint for e in events}
     offsets = _stack_offsets(events, lambda e: day_of[e.id])
     traces = []
@@ -345,21 +348,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
             )
         )
     per_day = Counter(day_of.values())
-    layout = _layout(
-        xaxis={
-            "type": "date",
-            "title": {"text": "day"},
-            "tickformat": "%-d %b",
-            "automargin": True,
-            "range": [
-                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
-                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
-            ],
-        },
-        yaxis=_count_axis("events that day", max(per_day.values()), range=[0, max(per_day.values()) + 1]),
-        height=420,
-    )
-    rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
+    layout = _episode_layout(episode, per_day, barmode=None)
     return Chart(
         id=f"episode-{episode.id}",
         title=f"{episode.title}, day by day",
@@ -368,8 +357,67 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
             "on its day, coloured by its main tag. Select a marker to open its event."
         ),
         figure=_figure(traces, layout),
-        table=ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows),
+        table=_per_day_table(episode, per_day),
     )
+
+
+EPISODE_MARKERS = 300  # events: above this an episode's chart counts events per day instead of drawing each
+
+
+def _episode_by_day(episode: Episode, events: tuple[Event, ...]) -> Chart:
+    """A busy episode: a bar per day, stacked by track, instead of a marker per event."""
+    by_track = _group(events, _track)
+    traces = []
+    for index, track in enumerate(sorted(by_track)):
+        per_day = Counter(e.date.midpoint for e in by_track[track])
+        days = sorted(per_day)
+        traces.append(
+            _trace(
+                "bar",
+                x=[day.isoformat() for day in days],
+                y=[per_day[day] for day in days],
+                name=track,
+                marker={"color": TRACK_COLOURS[index % len(TRACK_COLOURS)]},
+                hovertemplate="%{x|%-d %b %Y}: %{y} %{fullData.name}<extra></extra>",
+            )
+        )
+    per_day = Counter(e.date.midpoint for e in events)
+    return Chart(
+        id=f"episode-{episode.id}",
+        title=f"{episode.title}, day by day",
+        summary=(
+            f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; each bar counts the events "
+            "of one day, stacked by their main tag."
+        ),
+        figure=_figure(traces, _episode_layout(episode, per_day, barmode="stack")),
+        table=_per_day_table(episode, per_day),
+    )
+
+
+def _episode_layout(episode: Episode, per_day: Counter[dt.date], barmode: str | None) -> dict[str, Any]:
+    """An episode's days across, the number of events each day up."""
+    busiest = max(per_day.values())
+    layout = _layout(
+        xaxis={
+            "type": "date",
+            "title": {"text": "day"},
+            "tickformat": "%-d %b",
+            "range": [
+                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
+                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
+            ],
+        },
+        yaxis=_count_axis("events that day", busiest, range=[0, busiest + 1]),
+        height=420,
+    )
+    if barmode:
+        layout["barmode"] = barmode
+    return layout
+
+
+def _per_day_table(episode: Episode, per_day: Counter[dt.date]) -> ChartTable:
+    rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
+    return ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows)
 
 
 def claims_chart(timeline: Timeline) -> Chart | None:
