@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -72,9 +73,8 @@ def _layout(**extra: Any) -> dict[str, Any]:
 
 def _count_axis(title: str, largest: int, **extra: Any) -> dict[str, Any]:
     """An axis of whole counts from zero, with a tick every 1, 2, 5, 10, 20, 50... so that at most ten show."""
-    step = 1
-    while largest / step > 10:
-        step = step * 5 // 2 if str(step)[0] == "2" else step * 2
+    steps = (multiple * 10**power for power in itertools.count() for multiple in (1, 2, 5))
+    step = next(step for step in steps if largest <= 10 * step)
     return {"title": {"text": title}, "dtick": step, "rangemode": "tozero", **extra}
 
 
@@ -141,6 +141,7 @@ MAX_PANELS = 3  # above this many episodes the overview shows one date axis
 AGGREGATE_ABOVE = 1500  # events: above this the overview counts events per month instead of drawing each
 WEBGL_ABOVE = 1000  # points in one trace: above this, WebGL keeps the chart responsive
 PER_EVENT_ROWS = 60  # events: above this, per-event bar charts become distributions
+EPISODE_MARKERS = 300  # events: above this an episode's chart counts events per day instead of drawing each
 
 
 def _scatter_type(points: int) -> str:
@@ -322,50 +323,64 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     events = timeline.by_episode.get(episode.id, ())
     if not events:
         return None
+    per_day = Counter(e.date.midpoint for e in events)
+    busiest = max(per_day.values())
+    layout = _layout(
+        xaxis={
+            "type": "date",
+            "title": {"text": "day"},
+            "tickformat": "%-d %b",
+            "range": [
+                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
+                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
+            ],
+        },
+        yaxis=_count_axis("events that day", busiest, range=[0, busiest + 1]),
+        height=420,
+    )
     if len(events) > EPISODE_MARKERS:
-        return _episode_by_day(episode, events)
-    day_of = {e.id: e.date.midpoint for e in events}
-    offsets = _stack_offsets(events, lambda e: day_of[e.id])
-    traces = []
-    by_track = _group(events, _track)
-    for index, track in enumerate(sorted(by_track)):
-        group = by_track[track]
-        traces.append(
-            _markers(
-                "scatter",
-                x=[day_of[e.id].isoformat() for e in group],
-                y=[offsets[e.id] + 1 for e in group],
-                mode="markers",
-                name=track,
-                marker={
-                    "size": [10 + 5 * e.importance for e in group],
-                    "color": TRACK_COLOURS[index % len(TRACK_COLOURS)],
-                    "line": {"width": 1, "color": "#333333"},
-                },
-                customdata=[_event_link(e) for e in group],
-                hovertext=[_hover(e) for e in group],
-                hoverinfo="text",
-            )
-        )
-    per_day = Counter(day_of.values())
-    layout = _episode_layout(episode, per_day, barmode=None)
+        traces = _episode_bars(events)
+        layout["barmode"] = "stack"
+        drawn = "each bar counts the events of one day, stacked by their main tag."
+    else:
+        traces = _episode_markers(events)
+        drawn = "each marker is one event on its day, coloured by its main tag. Select a marker to open its event."
+    rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
     return Chart(
         id=f"episode-{episode.id}",
         title=f"{episode.title}, day by day",
-        summary=(
-            f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; each marker is one event "
-            "on its day, coloured by its main tag. Select a marker to open its event."
-        ),
+        summary=f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; {drawn}",
         figure=_figure(traces, layout),
-        table=_per_day_table(episode, per_day),
+        table=ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows),
     )
 
 
-EPISODE_MARKERS = 300  # events: above this an episode's chart counts events per day instead of drawing each
+def _episode_markers(events: tuple[Event, ...]) -> list[dict[str, Any]]:
+    """A marker per event, stacked on its day, a trace per track."""
+    offsets = _stack_offsets(events, lambda e: e.date.midpoint)
+    by_track = _group(events, _track)
+    return [
+        _markers(
+            "scatter",
+            x=[e.date.midpoint.isoformat() for e in by_track[track]],
+            y=[offsets[e.id] + 1 for e in by_track[track]],
+            mode="markers",
+            name=track,
+            marker={
+                "size": [10 + 5 * e.importance for e in by_track[track]],
+                "color": TRACK_COLOURS[index % len(TRACK_COLOURS)],
+                "line": {"width": 1, "color": "#333333"},
+            },
+            customdata=[_event_link(e) for e in by_track[track]],
+            hovertext=[_hover(e) for e in by_track[track]],
+            hoverinfo="text",
+        )
+        for index, track in enumerate(sorted(by_track))
+    ]
 
 
-def _episode_by_day(episode: Episode, events: tuple[Event, ...]) -> Chart:
-    """A busy episode: a bar per day, stacked by track, instead of a marker per event."""
+def _episode_bars(events: tuple[Event, ...]) -> list[dict[str, Any]]:
+    """For a busy episode: the number of events of each day, a trace per track (stacked by the layout)."""
     by_track = _group(events, _track)
     traces = []
     for index, track in enumerate(sorted(by_track)):
@@ -381,43 +396,7 @@ def _episode_by_day(episode: Episode, events: tuple[Event, ...]) -> Chart:
                 hovertemplate="%{x|%-d %b %Y}: %{y} %{fullData.name}<extra></extra>",
             )
         )
-    per_day = Counter(e.date.midpoint for e in events)
-    return Chart(
-        id=f"episode-{episode.id}",
-        title=f"{episode.title}, day by day",
-        summary=(
-            f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; each bar counts the events "
-            "of one day, stacked by their main tag."
-        ),
-        figure=_figure(traces, _episode_layout(episode, per_day, barmode="stack")),
-        table=_per_day_table(episode, per_day),
-    )
-
-
-def _episode_layout(episode: Episode, per_day: Counter[dt.date], barmode: str | None) -> dict[str, Any]:
-    """An episode's days across, the number of events each day up."""
-    busiest = max(per_day.values())
-    layout = _layout(
-        xaxis={
-            "type": "date",
-            "title": {"text": "day"},
-            "tickformat": "%-d %b",
-            "range": [
-                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
-                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
-            ],
-        },
-        yaxis=_count_axis("events that day", busiest, range=[0, busiest + 1]),
-        height=420,
-    )
-    if barmode:
-        layout["barmode"] = barmode
-    return layout
-
-
-def _per_day_table(episode: Episode, per_day: Counter[dt.date]) -> ChartTable:
-    rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
-    return ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows)
+    return traces
 
 
 def claims_chart(timeline: Timeline) -> Chart | None:
