@@ -1,30 +1,44 @@
+# Every target runs in a virtual environment it makes itself (.venv), installed from the lock files in
+# requirements/, so nothing depends on what happens to be installed on the machine.
 PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
 
-.PHONY: site install install-test test lint golden clean bench
+.PHONY: site install install-test test lint golden clean bench lock upgrade-test
 
 site: install  ## set up and build the site into site/
-	$(PYTHON) build.py build
+	$(PY) build.py build
 
-install:
-	$(PYTHON) -m pip install --quiet -e .
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
 
-install-test:
-	$(PYTHON) -m pip install --quiet -e '.[test]'
+install: $(PY)  ## the locked runtime dependencies and the package (editable)
+	$(PY) -m pip install --quiet --require-hashes -r requirements/site.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+
+install-test: $(PY)  ## the locked runtime and test dependencies, the package, and the browser and npm tools
+	$(PY) -m pip install --quiet --require-hashes -r requirements/test.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	bash scripts/install-test-tools.sh
 
 test: install-test  ## set up and run every test, browser tests included
-	$(PYTHON) -m pytest
+	$(PY) -m pytest
 
 lint:
-	$(PYTHON) -m ruff check .
-	$(PYTHON) -m ruff format --check .
-	$(PYTHON) -m mypy
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 golden:  ## regenerate the golden output of the small fixture site (review the diff before committing)
-	$(PYTHON) -m tests.golden
+	$(PY) -m tests.golden
 
 clean:
 	rm -rf site .pytest_cache
 
 bench:  ## benchmark on synthetic content (BENCH_SIZES="1000 10000 100000"; the default is 1000 10000)
-	$(PYTHON) -m benchmarks.run $(BENCH_SIZES)
+	$(PY) -m benchmarks.run $(BENCH_SIZES)
+
+lock:  ## refresh the lock files from pyproject.toml (needs uv: pip install uv)
+	uv pip compile pyproject.toml requirements/build.in --python-version 3.11 --universal --generate-hashes $(LOCK_FLAGS) -q -o requirements/site.txt
+	uv pip compile pyproject.toml requirements/build.in --extra test --python-version 3.11 --universal --generate-hashes $(LOCK_FLAGS) -q -o requirements/test.txt
