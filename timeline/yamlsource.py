@@ -125,6 +125,10 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_
     except _Refused as exc:
         diagnostics.error(path, exc.line, exc.column, exc.message, exc.hint)
     except yaml.MarkedYAMLError as exc:
+        refused = _refusal_before(text, lines, exc)
+        if refused:
+            diagnostics.error(path, refused.line, refused.column, refused.message, refused.hint)
+            return None
         if _is_tab_problem(exc, lines):
             tab = _first_indenting_tab(lines, set())
             if tab:
@@ -143,6 +147,24 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_
         diagnostics.error(path, line, column, f"this is not valid YAML: {problem}", _yaml_hint(problem))
     except yaml.YAMLError as exc:  # errors without a position, e.g. from the reader
         diagnostics.error(path, 1, 1, f"this is not valid YAML: {exc}", "check the file's syntax")
+    return None
+
+
+def _refusal_before(text: str, lines: list[str], exc: yaml.MarkedYAMLError) -> _Refused | None:
+    """Our own refusal (too deep, an alias, a duplicate key) of what comes before the point where libyaml gave up.
+
+    libyaml scans ahead of the events it hands over, so it can fail beyond a problem we would have reported first:
+    from PyYAML 6.0.4 it stops nesting 1,000 levels deep, long after our limit. Python's parser hands events over
+    as it goes.
+    """
+    mark = exc.problem_mark or exc.context_mark
+    try:
+        _compose(yaml.parse(text, Loader=yaml.SafeLoader), lines)
+    except _Refused as refused:
+        if mark is None or (refused.line, refused.column) <= (mark.line + 1, mark.column + 1):
+            return refused
+    except yaml.YAMLError:
+        pass
     return None
 
 
