@@ -170,16 +170,19 @@ def test_missing_content_folder_is_reported(tmp_path: Path, monkeypatch: pytest.
     )
 
 
-def test_missing_templates_folder_fails_without_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
-    """Valid content, but no templates/: the build fails cleanly and keeps the previous site."""
+def test_a_missing_templates_folder_given_on_the_command_line_fails_cleanly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --templates the packaged theme is used; a --templates folder that is not there is a usage error,
+    and the previous site is kept."""
     shutil.copytree(bad_cases.SMALL_CONTENT, tmp_path / "content")
     before = write_previous_site(tmp_path / "site")
     monkeypatch.chdir(tmp_path)
-    code = main(bad_cases.BUILD_ARGS)
+    code = main([*bad_cases.BUILD_ARGS, "--templates", "mine"])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2
     assert "Traceback" not in err
-    assert "template" in bad_cases.diagnostics_text(err)
+    assert "--templates mine" in err
     assert snapshot(tmp_path / "site") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
 

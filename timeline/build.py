@@ -11,6 +11,7 @@ from timeline.collector import cycle_collector_paused
 from timeline.diagnostics import Diagnostics
 from timeline.output import inputs_fingerprint, read_manifest
 from timeline.progress import QUIET, Progress
+from timeline.theme import template_folders
 
 if TYPE_CHECKING:  # the stages are imported when used, so a rebuild with nothing to do starts fast
     from timeline.content import RawContent
@@ -36,7 +37,7 @@ def _inputs(content: Path, templates: Path) -> str:
 
     extra = f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
     code = Path(__file__).parent  # the package's own files: a change to the code is a change to the output
-    return inputs_fingerprint([p for p in (content, templates, code) if p.is_dir()], extra)
+    return inputs_fingerprint([p for p in (content, *template_folders(templates), code) if p.is_dir()], extra)
 
 
 def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:

@@ -1,8 +1,10 @@
-"""Command line: `timeline build|check`; exit 0 when all is well, 1 for content errors, 2 for usage errors."""
+"""Command line: `timeline build|check|serve|new|schema|init`; exit 0 when all is well, 1 for content errors, 2 for
+usage errors."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -12,37 +14,76 @@ from timeline import __version__
 from timeline.build import build_site, check_content
 from timeline.diagnostics import Diagnostics, format_diagnostics
 from timeline.progress import Progress
+from timeline.project import PROJECT_MARKER, find_root
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="timeline", description="Build a sourced event timeline as a static website.")
+    parser = argparse.ArgumentParser(
+        prog="timeline",
+        description="Build a sourced event timeline as a static website.",
+        epilog="Commands find the project by looking upward from the current folder for content/site.yaml.",
+    )
     parser.add_argument("--version", action="version", version=f"timeline {__version__}")
+    located = argparse.ArgumentParser(add_help=False)
+    located.add_argument("--root", type=Path, help="the project's folder (default: found upward from the current folder)")
+    located.add_argument("--content", type=Path, help="content folder (default: content/ of the project)")
     commands = parser.add_subparsers(dest="command", metavar="command")
 
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help_, parents=[located])
+
+    def formats(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--format", choices=("text", "github", "json"), default="text", help="how to print problems")
 
-    build = commands.add_parser("build", help="check the content and build the site (the default)")
-    common(build)
-    build.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
-    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
-    check = commands.add_parser("check", help="check the content without writing anything")
-    common(check)
+    def templates(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--templates", type=Path, help="your own templates, which override the theme (default: templates/)")
+
+    build = command("build", "check the content and build the site (the default)")
+    formats(build)
+    templates(build)
+    build.add_argument("--out", type=Path, help="output folder (default: site/ of the project)")
+    check = command("check", "check the content without writing anything")
+    formats(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    schema = commands.add_parser("schema", help="write JSON Schema for editors into content/.schema/")
-    schema.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    serve = commands.add_parser("serve", help="preview the site with live reload")
-    serve.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    serve.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
+    command("schema", "write JSON Schema for editors into content/.schema/ and the field reference into docs/")
+    serve = command("serve", "preview the site with live reload")
+    templates(serve)
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
-    new = commands.add_parser("new", help="create a new event file")
+    new = command("new", "create a new event file")
     new.add_argument("title", help="the event's title, in quotes")
     new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
-    new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    init = commands.add_parser("init", help="start a new timeline project")
+    init.add_argument("folder", nargs="?", type=Path, default=Path(), help="where (default: the current folder)")
+    init.add_argument("--title", help="the site's title (default: made from the folder's name)")
     return parser
+
+
+class NoProject(Exception):
+    """No project was found where a command looked for one, or a folder named on the command line is missing."""
+
+
+def _locate(args: argparse.Namespace) -> None:
+    """Fill in the project's paths the user did not give: content/, templates/ and site/ of the project's root."""
+    root = args.root
+    if root is None:
+        found = find_root(Path.cwd())
+        root = Path(os.path.relpath(found)) if found else None  # paths in messages stay short: content/…, not /home/…
+    elif not (root / PROJECT_MARKER).is_file() and args.content is None:
+        raise NoProject(f"--root {root}: there is no {PROJECT_MARKER} in that folder")
+    if root is None:
+        if args.content is None:
+            raise NoProject(f"no timeline project in {Path.cwd()} or any folder above it (none holds {PROJECT_MARKER})")
+        root = args.content.parent
+    given = getattr(args, "templates", None)
+    if given is not None and not given.is_dir():
+        raise NoProject(f"--templates {given}: there is no such folder (without --templates, the theme is used)")
+    args.root = root
+    args.content = args.content or root / "content"
+    for name, default in (("templates", "templates"), ("out", "site")):
+        if hasattr(args, name) and getattr(args, name) is None:
+            setattr(args, name, root / default)
 
 
 def _report(diagnostics: Diagnostics, style: str, strict: bool = False) -> int:
@@ -61,14 +102,22 @@ def _report(diagnostics: Diagnostics, style: str, strict: bool = False) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv) or ["build"])
+    if args.command == "init":
+        return _init(args.folder, args.title)
+    try:
+        _locate(args)
+    except NoProject as exc:
+        print(f"timeline {args.command}: error: {exc}", file=sys.stderr)
+        print("  hint: run `timeline init` to start a project, or pass --root or the missing folder", file=sys.stderr)
+        return EXIT_USAGE
     diagnostics = Diagnostics()
     if args.command == "schema":
         from timeline.editor_schema import REFERENCE_PATH, write_reference, write_schemas
 
         changed = write_schemas(args.content)
         print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
-        if write_reference(Path.cwd()):
-            print(f"wrote {REFERENCE_PATH}")
+        if write_reference(args.root):
+            print(f"wrote {args.root / REFERENCE_PATH}")
         return EXIT_OK
     if args.command == "serve":
         from timeline.serve import serve
@@ -112,6 +161,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f" in {args.out}/ in {seconds:.2f} s: {report.changed} written, {report.removed} removed"
             )
     return status
+
+
+def _init(folder: Path, title: str | None) -> int:
+    from timeline.init import InitError, init_project
+
+    try:
+        written = init_project(folder, title)
+    except InitError as exc:
+        print(f"timeline init: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"started a timeline in {folder}/ ({len(written)} files). Next:")
+    where = "" if folder == Path() else f"cd {folder} && "
+    print(f"  {where}timeline serve    # preview it on http://127.0.0.1:8000/ while you edit content/")
+    return EXIT_OK
 
 
 def run() -> None:

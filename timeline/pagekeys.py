@@ -20,6 +20,7 @@ from timeline import __version__
 from timeline.files import files_under
 from timeline.model import Actor, Episode, Event, Page, Place, Site, Source, Tag, Timeline
 from timeline.pages import PageSpec
+from timeline.theme import template_folders
 
 _SHARED_ENTRIES = (Actor, Episode, Page, Place, Site, Source, Tag)  # covered by the timeline's shared digest
 
@@ -27,7 +28,7 @@ _SHARED_ENTRIES = (Actor, Episode, Page, Place, Site, Source, Tag)  # covered by
 def build_key(timeline: Timeline, templates: Path) -> str:
     """What every page depends on: code, templates, plotly, the clock and the shared content."""
     hasher = hashlib.sha256(f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    for folder in (Path(__file__).parent, templates):
+    for folder in (Path(__file__).parent, *template_folders(templates)):
         for path in files_under(folder):
             hasher.update(f"{path}\0".encode())
             hasher.update(Path(path).read_bytes())

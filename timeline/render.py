@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
+from timeline.theme import template_folders
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -139,8 +140,9 @@ class Fragments:
 
 
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
+    """Templates come from the project's `templates` folder first, then from the packaged theme."""
     env = Environment(
-        loader=FileSystemLoader(str(templates)),
+        loader=FileSystemLoader([str(folder) for folder in template_folders(templates)]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from timeline.build import build_site
 from timeline.diagnostics import Diagnostics, format_diagnostics
+from timeline.theme import template_folders
 
 RELOAD_SCRIPT = """\
 (function () {
@@ -158,7 +159,7 @@ def serve(content: Path, templates: Path, host: str, port: int) -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         print(f"serving on http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
         try:
-            for _changes in watch(content, templates, debounce=200, step=50, raise_interrupt=False):
+            for _changes in watch(content, *template_folders(templates), debounce=200, step=50, raise_interrupt=False):
                 rebuild(content, templates, site, state)
         finally:
             server.shutdown()

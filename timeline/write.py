@@ -22,12 +22,13 @@ from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.theme import static_files
 
 
 def copy_static(templates: Path, writer: SiteWriter) -> dict[str, str]:
-    """Copy templates/static/ and plotly's files with fingerprinted names; returns name -> path below the root."""
-    static = templates / "static"
-    files = {p.relative_to(static).as_posix(): p.read_bytes() for p in sorted(static.rglob("*")) if p.is_file()}
+    """Copy the theme's static files (the project's own first) and plotly's, with fingerprinted names; returns name ->
+    path below the root."""
+    files = {name: path.read_bytes() for name, path in static_files(templates).items()}
     files.update(plotly_assets())
     assets: dict[str, str] = {}
     for name, data in files.items():
