@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: site install install-test test lint golden clean bench lock upgrade-test
+.PHONY: site install install-test test test-latest lint golden clean bench lock
 
 site: install  ## set up and build the site into site/
 	$(PY) build.py build
@@ -24,6 +24,15 @@ install-test: $(PY)  ## the locked runtime and test dependencies, the package, a
 
 test: install-test  ## set up and run every test, browser tests included
 	$(PY) -m pytest
+
+test-latest:  ## every test against the newest release of every dependency, ignoring the lock
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e '.[test]'
+	bash scripts/install-test-tools.sh
+	.venv-latest/bin/python -m pip list --format=freeze
+	.venv-latest/bin/python -m pytest
 
 lint:
 	$(PY) -m ruff check .
