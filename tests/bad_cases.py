@@ -186,6 +186,15 @@ def diagnostics_text(stderr: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+_YAML_WORDING = re.compile(r"(: error: this is not valid YAML: ).*")
+
+
+def contract(diagnostics: str) -> str:
+    """Diagnostics as the project promises them: positions, severities, our messages and hints. What follows "this is
+    not valid YAML:" is PyYAML's own wording, which any of its releases may change, so it is left out."""
+    return _YAML_WORDING.sub(r"\1…", diagnostics)
+
+
 @contextlib.contextmanager
 def _working_directory(path: Path) -> Iterator[None]:
     previous = Path.cwd()

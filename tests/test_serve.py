@@ -27,14 +27,14 @@ def preview(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     command += ["--templates", str(ROOT / "templates")]
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
-    url = None
-    deadline = time.monotonic() + 60
-    while url is None and time.monotonic() < deadline:
-        line = process.stdout.readline()
-        match = re.search(r"serving on (http://127\.0\.0\.1:\d+/)", line)
-        url = match.group(1) if match else None
-    assert url, "the preview server did not start"
-    try:
+    try:  # the server is stopped even when it never says where it listens
+        url, said = None, []
+        deadline = time.monotonic() + 60
+        while url is None and time.monotonic() < deadline and process.poll() is None:
+            said.append(process.stdout.readline())
+            match = re.search(r"serving on (http://127\.0\.0\.1:\d+/)", said[-1])
+            url = match.group(1) if match else None
+        assert url, "the preview server did not start:\n" + "".join(said)
         yield url, content
     finally:
         process.terminate()
