@@ -26,7 +26,7 @@ SOURCES = {
     [
         ("ITV News", {("ITV News", False), ("ITV", False)}),
         ("Fox News Digital", {("Fox News Digital", False), ("Fox", False)}),
-        ("Associated Press", {("Associated Press", False), ("AP", False)}),
+        ("Associated Press", {("Associated Press", False)}),  # not "AP": photo credits use it too
         ("internewscast.com", {("internewscast.com", False), ("internewscast", True)}),
         ("Unconfirmed (attributed to Newsweek)", {("Unconfirmed (attributed to Newsweek)", False), ("Newsweek", False)}),
         ("Unattributed website", {("Unattributed website", False)}),
@@ -39,12 +39,13 @@ def test_the_names_a_publisher_goes_by(publisher: str, names: set[tuple[str, boo
 
 def test_mentions_are_whole_words_and_the_longest_name_wins() -> None:
     index = PublisherIndex(SOURCES)
-    text = "Fox News Digital could not confirm it (Internewscast); the AP copy; APT, mint, ITVX and ITV."
+    text = "Fox News Digital could not confirm it (Internewscast); the Associated\nPress copy; mint, ITVX, Fox's and ITV."
     found = [(text[offset : offset + len(written)], written, publishers) for offset, written, publishers in index.mentions(text)]
     assert found == [
         ("Fox News Digital", "Fox News Digital", {"Fox News Digital"}),
         ("Internewscast", "Internewscast", {"internewscast.com"}),
-        ("AP", "AP", {"Associated Press"}),
+        ("Associated\nPress", "Associated\nPress", {"Associated Press"}),
+        ("Fox", "Fox", {"Fox News Digital"}),
         ("ITV", "ITV", {"ITV News"}),
     ]
 

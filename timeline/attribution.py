@@ -44,7 +44,8 @@ def publisher_names(publisher: str) -> list[tuple[str, bool]]:
 
     The name as written; a web address without its ending ("internewscast.com": "internewscast", any case);
     the one distinctive capitalised word of a longer name ("ITV News": "ITV"; "Unconfirmed (attributed to
-    Newsweek)": "Newsweek"); the initials of a name of several distinctive words ("Associated Press": "AP").
+    Newsweek)": "Newsweek"). Initials are not looked for: "AP" is also how photographs are credited
+    ("Pool Photo via AP"), and a credit is not a statement of what the agency reported.
     """
     names = [(publisher.strip(), False)]
     words = _WORD.findall(publisher)
@@ -55,8 +56,6 @@ def publisher_names(publisher: str) -> list[tuple[str, bool]]:
     distinctive = [w for w in words if w[0].isupper() and w.lower() not in _GENERIC and not _DOMAIN.match(w)]
     if len(distinctive) == 1:
         names.append((distinctive[0], False))
-    elif len(distinctive) > 1:
-        names.append(("".join(w[0] for w in distinctive), False))
     return [(name, fold) for name, fold in dict.fromkeys(names) if len(name) > 1]
 
 

@@ -53,8 +53,8 @@ class Actor:
 class Place:
     id: str
     name: str
-    latitude: float
-    longitude: float
+    latitude: float | None = None  # both or neither: a place's position may not be known
+    longitude: float | None = None
     alt_names: tuple[str, ...] = ()
     oblast: str = ""
     country: str = ""
