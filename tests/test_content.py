@@ -117,3 +117,34 @@ def test_a_registry_larger_than_an_event_file_may_be_is_read(tmp_path: Path) -> 
     raw = load_content(content, diagnostics)
     assert not diagnostics.errors, [d.format_text() for d in diagnostics.errors]
     assert len(raw.registries["sources"]) > 18_000
+
+
+def test_the_claims_of_all_of_luhansk_in_2022_are_disputed_against_the_2025_articles(timeline: Timeline) -> None:
+    """ITV reported full control in 2022; both 2025 articles call 2025 the first time. The city itself fell."""
+    event = timeline.by_id["2022-07-03-shoigu-claims-lysychansk-and-luhansk"]
+    city, *whole, _area = event.claims
+    assert city.status == "confirmed"
+    assert "Lysychansk" in city.text
+    assert [c.status for c in whole] == ["disputed", "disputed"]
+    for claim in whole:
+        assert all(name in (claim.status_note or "") for name in ("ITV News", "Internewscast", "Mint"))
+    assert {"itv-2022-07-03", "internewscast-2025-07-01", "mint-2025-07-01"} <= {s.id for s in event.sources}
+    intro = timeline.site.comparison_intro
+    assert intro.index("2022") < intro.index("2025") < intro.index("Below")
+    assert all(f"({name}," in intro for name in ("ITV News", "Internewscast", "Mint"))
+
+
+def test_no_event_known_only_to_its_month_or_year_is_listed_before_a_dated_event_within_it(timeline: Timeline) -> None:
+    events = list(timeline.events)  # every other list of events keeps this order
+    coarse = [e for e in events if e.date.start.precision != "day"]
+    assert any(e.date.start.precision == "month" and e.date.end for e in coarse)  # the 2022 annexation
+    for event in coarse:
+        later = events[events.index(event) + 1 :]
+        start = event.date.start
+        inside = [
+            e.id for e in later if e.date.start.precision == "day" and start.first_day <= e.date.first_day <= start.last_day
+        ]
+        assert inside == [], event.id
+    annexation = timeline.by_id["2022-07-russia-annexes-four-regions"]
+    putin = list(timeline.by_actor["putin"])
+    assert putin.index(annexation) > putin.index(timeline.by_id["2022-07-03-shoigu-claims-lysychansk-and-luhansk"])

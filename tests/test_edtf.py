@@ -130,14 +130,30 @@ def test_sort_order_is_chronological_and_narrower_first() -> None:
         "2021-12-31",
         "2022-01-01",
         "2022-01",
-        "2022",
         "2022-07-01",
         "2022-07-01/2022-07-04",
-        "2022-07",
         "2022-07-03",
         "2022-07-03~",
+        "2022-07",
+        "2022",
         "2023",
     ]
+
+
+@pytest.mark.parametrize(
+    ("coarse", "dated"),
+    [
+        ("2022", ["2022-02-24", "2022-07-03", "2022-12-31", "2022-12", "2022-03/2022-05"]),
+        ("2022-07", ["2022-07-01", "2022-07-31", "2022-07-03/2023-01"]),
+        ("2022-07/2022-12", ["2022-07-03", "2022-07-31~", "2022-07-02/2022-07-03"]),
+        ("2025-06~", ["2025-06-30", "2025-06-25?"]),
+    ],
+)
+def test_a_date_known_only_to_its_month_or_year_does_not_jump_ahead_of_dates_within_it(coarse: str, dated: list[str]) -> None:
+    """An event dated 2022 is listed after the dated events of 2022, not before the invasion of 24 February."""
+    for other in dated:
+        assert parse_edtf(other).sort_key < parse_edtf(coarse).sort_key, other
+    assert parse_edtf(coarse).sort_key < parse_edtf(str(int(coarse[:4]) + 1)).sort_key
 
 
 @pytest.mark.parametrize("text", ["2024-02-29", "2000-02-29", "1996-02-29"])

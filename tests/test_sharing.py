@@ -116,8 +116,10 @@ def check_json_ld(data: dict[str, Any], event: Event, base_url: str) -> None:
         assert citation["inLanguage"] == source.language
         assert citation.get("url") == (source.url or None)
         assert citation.get("archivedAt") == (source.archive_url or None)
-    places = [(p["name"], p["geo"]["latitude"], p["geo"]["longitude"]) for p in data.get("location", [])]
+    geo = [p.get("geo", {}) for p in data.get("location", [])]  # none for a place whose position is not known
+    places = [(p["name"], g.get("latitude"), g.get("longitude")) for p, g in zip(data.get("location", []), geo, strict=True)]
     assert places == [(p.name, p.latitude, p.longitude) for p in event.places]
+    assert all(g == {} or g["@type"] == "GeoCoordinates" for g in geo)
 
 
 def test_each_event_page_has_json_ld_matching_the_event(real_site: Path) -> None:

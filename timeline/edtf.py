@@ -117,9 +117,15 @@ class EdtfDate:
         return self.end is None and self.start.precision == "day" and not self.start.qualifier
 
     @property
-    def sort_key(self) -> tuple[dt.date, dt.date, str]:
-        """Chronological: earliest first day first; of those, the narrower date first."""
-        return (self.first_day, self.last_day, str(self))
+    def sort_day(self) -> dt.date:
+        """The day the date sorts on: a start known only to its month or year sorts at the end of it, so that an
+        event dated `2022` never comes before one of 24 February 2022."""
+        return self.start.last_day
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, dt.date, str]:
+        """Chronological by `sort_day`; on the same day, the finer start first, then the narrower date."""
+        return (self.sort_day, ("day", "month", "year").index(self.start.precision), self.last_day, str(self))
 
     def __str__(self) -> str:
         return f"{self.start}/{self.end}" if self.end else str(self.start)

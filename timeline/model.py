@@ -53,8 +53,8 @@ class Actor:
 class Place:
     id: str
     name: str
-    latitude: float
-    longitude: float
+    latitude: float | None = None  # both or neither: a place's position may not be known
+    longitude: float | None = None
     alt_names: tuple[str, ...] = ()
     oblast: str = ""
     country: str = ""
@@ -221,7 +221,7 @@ class Timeline:
         starts = [e.start.first_day for e in self.episodes]
         gaps: list[list[Event]] = [[] for _ in range(len(self.episodes) + 1)]
         for event in self.background:
-            gaps[bisect_right(starts, event.date.first_day)].append(event)
+            gaps[bisect_right(starts, event.date.sort_day)].append(event)
         return tuple(_interlude(self.episodes, index, tuple(events)) for index, events in enumerate(gaps) if events)
 
     def interlude_of(self, event: Event) -> Interlude | None:

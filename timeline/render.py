@@ -65,11 +65,12 @@ def event_json_ld(event: Any, url: str) -> dict[str, Any]:
         data["endDate"] = ld_date(event.date.end)
     if event.places:
         data["location"] = [
-            {
-                "@type": "Place",
-                "name": p.name,
-                "geo": {"@type": "GeoCoordinates", "latitude": p.latitude, "longitude": p.longitude},
-            }
+            {"@type": "Place", "name": p.name}
+            | (
+                {"geo": {"@type": "GeoCoordinates", "latitude": p.latitude, "longitude": p.longitude}}
+                if p.latitude is not None
+                else {}
+            )
             for p in event.places
         ]
     return data

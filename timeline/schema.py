@@ -123,17 +123,32 @@ ACTOR = Record(
     description="a person, body, state or armed force that acts or speaks in events",
 )
 
+
+def _check_place(value: dict[str, Any], node: MapNode, where: str, ctx: Context) -> None:
+    given = {key.value for key, child in node.items if not getattr(child, "is_null", False)} & {"latitude", "longitude"}
+    if len(given) == 1:
+        (has,) = given
+        missing = "longitude" if has == "latitude" else "latitude"
+        hint = f"add `{missing}:`, or leave out both when no source gives the place's position"
+        ctx.error(node, f"{where}.{missing}", f"place '{where}' has a {has} but no {missing}", hint)
+
+
 PLACE = Record(
     "a place",
     {
         "name": Field(Text(description="name in English", single_line=True), True),
         "alt_names": _names("other spellings found in the sources"),
-        "latitude": Field(Number(description="decimal degrees north", minimum=-90, maximum=90), True),
-        "longitude": Field(Number(description="decimal degrees east", minimum=-180, maximum=180), True),
+        "latitude": Field(
+            Number(description="decimal degrees north; leave out with longitude if not known", minimum=-90, maximum=90)
+        ),
+        "longitude": Field(
+            Number(description="decimal degrees east; leave out with latitude if not known", minimum=-180, maximum=180)
+        ),
         "oblast": _line("the region (oblast) it lies in"),
         "country": _line("the country it lies in"),
     },
-    description="a city, region or other place with coordinates",
+    description="a city, region or other place, with its coordinates when they are known",
+    check=_check_place,
 )
 
 SOURCE = Record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from timeline.attribution import check_attribution
 from timeline.content import RawContent
 from timeline.diagnostics import Diagnostics
 from timeline.fields import closest
@@ -29,6 +30,7 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
     for event_id, event in raw.events.items():
         _check_event(event_id, event, raw, spans, diagnostics)
     _check_all_markdown(raw, ids, diagnostics)
+    check_attribution(raw, diagnostics)
     _warn_unused(raw, diagnostics)
 
 
