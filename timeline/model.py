@@ -55,6 +55,7 @@ class Place:
     name: str
     latitude: float | None = None  # both or neither: a place's position may not be known
     longitude: float | None = None
+    geonames: int | None = None  # the GeoNames id the coordinates come from
     alt_names: tuple[str, ...] = ()
     oblast: str = ""
     country: str = ""
