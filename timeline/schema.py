@@ -139,7 +139,7 @@ PLACE = Record(
         "name": Field(Text(description="name in English", single_line=True), True),
         "alt_names": _names("other spellings found in the sources"),
         "geonames": Field(
-            Integer(description="the place's GeoNames id, where its coordinates come from (https://www.geonames.org/ID)", minimum=1)
+            Integer(description="the GeoNames id its coordinates come from (https://www.geonames.org/ID)", minimum=1)
         ),
         "latitude": Field(
             Number(description="decimal degrees north; leave out with longitude if not known", minimum=-90, maximum=90)
