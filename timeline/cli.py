@@ -1,4 +1,4 @@
-"""Command line: `timeline build|check`; exit 0 when all is well, 1 for content errors, 2 for usage errors."""
+"""Command line: `timeline build|check|import|...`; exit 0 when all is well, 1 for content errors, 2 for usage errors."""
 
 from __future__ import annotations
 
@@ -42,6 +42,17 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("title", help="the event's title, in quotes")
     new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
     new.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    imp = commands.add_parser("import", help="bring events in from TimelineJS, UCDP GED, ACLED or a CSV table")
+    imp.add_argument(
+        "source_format", metavar="FORMAT", choices=("timelinejs", "ucdp", "acled", "csv"), help="timelinejs, ucdp, acled or csv"
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+    common(imp)
+    imp.add_argument("--dry-run", action="store_true", help="list what would be written, and write nothing")
+    imp.add_argument("--force", action="store_true", help="overwrite event files edited by hand since the last import")
+    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="csv: take FIELD from COLUMN (repeatable)")
+    imp.add_argument("--mapping", type=Path, help="csv: a YAML file mapping fields to columns")
+    imp.add_argument("--language", help="language of the sources the import adds (default: the site's)")
     return parser
 
 
@@ -84,6 +95,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK
+    if args.command == "import":
+        from timeline.importers.command import UsageError, run_import
+
+        try:
+            lines = run_import(args.source_format, args.file, args.content, vars(args), diagnostics)
+        except UsageError as exc:
+            print(f"timeline import: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print("\n".join(lines), file=sys.stdout if args.format == "text" else sys.stderr)
+        return _report(diagnostics, args.format)
     if args.command == "check":
         from timeline.checkcache import cached_check, check_fingerprint, remember_check
 
