@@ -38,7 +38,8 @@ class JsonDocument:
         """The position of the value at `path`, or of its nearest parent that exists."""
         probe = path
         while probe not in self.positions and probe:
-            probe = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", probe)
+            parent = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", probe)
+            probe = "" if parent == probe else parent
         line, column = self.positions.get(probe, (1, 1))
         return Where(line, column, path)
 

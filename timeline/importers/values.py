@@ -33,9 +33,8 @@ def parse_day(text: str) -> dt.date:
 def point_text(year: int, month: int | None = None, day: int | None = None) -> str:
     """A date of our EDTF subset from its parts; years before 1 CE cannot be stored (see docs/importing.md)."""
     if year < 1:
-        bce = 1 - year
         raise Unmappable(
-            f"the year {year} ({bce} BCE) is before 1 CE, which the timeline's dates cannot hold",
+            f"the year {year} is before 1 CE, which the timeline's dates cannot hold",
             "dates run from the year 1 to 9999; leave this row out or give its date in the text",
         )
     if year > 9999:
