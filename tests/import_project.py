@@ -8,7 +8,10 @@ from pathlib import Path
 from tests.conftest import FIXTURES
 
 IMPORT_FIXTURES = FIXTURES / "import"
-SITE = "title: Imported\ndescription: A project made for import tests.\nbase_url: https://example.org/\nlanguage: en\ntimezone: UTC\n"
+SITE = (
+    "title: Imported\ndescription: A project made for import tests.\n"
+    "base_url: https://example.org/\nlanguage: en\ntimezone: UTC\n"
+)
 
 
 def empty_project(root: Path) -> Path:

@@ -46,7 +46,8 @@ def test_timelinejs_json(project: Path, tmp_path: Path) -> None:
     assert claim["date_note"] == "14:30"
     assert claim["tags"] == ["control-of-luhansk"]
     assert "[a report](https://example.org/report)" in claim["summary"]
-    assert "javascript" not in claim["summary"] and "<" not in claim["summary"]
+    assert "javascript" not in claim["summary"]
+    assert "<" not in claim["summary"]
     assert _event(project, "2022-07-fighting-moves-west")["date"] == "2022-07/2022-08"
     assert _event(project, "2022-07-fighting-moves-west")["date_note"] == "Summer 2022"
     assert _event(project, "0850-a-settlement-is-recorded")["date"] == "0850"  # a year under 1000
@@ -77,7 +78,8 @@ def test_ucdp(project: Path, tmp_path: Path) -> None:
     exact = _event(project, "2022-07-03-ucdp-900001")
     deaths = [(f["qualifier"], f["value"]) for f in exact["figures"] if f["label"] == "deaths"]
     assert deaths == [("low estimate", "7"), ("best estimate", "9"), ("high estimate", "14")]
-    assert exact["sources"][-1] == "import-ucdp" and len(exact["sources"]) == 3
+    assert exact["sources"][-1] == "import-ucdp"
+    assert len(exact["sources"]) == 3
     assert exact["actors"] == ["government-of-russia-soviet-union", "government-of-ukraine"]
     assert _event(project, "2022-07-05-ucdp-900002")["date"] == "2022-07-05/2022-07-09"  # date_prec 2: a span
     assert _event(project, "2022-07-ucdp-900003")["date"] == "2022-07"  # date_prec 4: the month
@@ -95,7 +97,8 @@ def test_acled(project: Path, tmp_path: Path) -> None:
     diagnostics = _imports_checks_and_builds(project, ["acled", name], tmp_path)
     assert _event(project, "2022-07-03-acled-xts1001")["figures"][0]["value"] == "4"
     week = _event(project, "2022-07-08-acled-xts1002")
-    assert week["date"] == "2022-07-08~" and week["actors"] == ["example-rebels"]  # civilians are not actors
+    assert week["date"] == "2022-07-08~"
+    assert week["actors"] == ["example-rebels"]  # civilians are not actors
     assert _event(project, "2022-08-acled-xts1003")["date"] == "2022-08"  # time_precision 3: the month
     assert {"battles", "armed-clash", "peaceful-protest"} <= set(_registry(project, "tags"))
     assert sum("rests only on the imported file acled.csv" in d.message for d in diagnostics.warnings) == 3

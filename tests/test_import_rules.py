@@ -93,7 +93,8 @@ def test_registry_entries_the_project_has_are_reused_not_duplicated(project: Pat
     assert main(["import", "acled", name]) == 0
     places = (project / "places.yaml").read_text(encoding="utf-8")
     assert places.startswith("# our places\nriverton:\n")
-    assert places.count("riverton") == 1 and "hilltown:" in places
+    assert places.count("riverton") == 1
+    assert "hilltown:" in places
 
 
 def test_usage_errors_exit_2(project: Path, capsys) -> None:
