@@ -140,3 +140,12 @@ def test_json_positions_and_paths() -> None:
     assert (where.line, where.column, where.field) == (3, 29, "events[0].start_date.year")
     missing = doc.where("events[0].text.headline")  # not there: the position of its nearest parent
     assert (missing.line, missing.column) == (3, 5)
+
+
+def test_a_registry_in_flow_style_is_refused_not_broken(project: Path, tmp_path: Path, capsys) -> None:
+    (project / "places.yaml").write_text("{elsewhere: {name: Elsewhere, latitude: 1, longitude: 2}}\n", encoding="utf-8")
+    before = _files(project)
+    name = copy_input("acled.csv", tmp_path)
+    assert main(["import", "acled", name]) == 1
+    assert _files(project) == before
+    assert "content/places.yaml:1:1: error: new entries cannot be appended to this file" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from timeline.importers.state import ImportState, digest, load_state, save_state
 from timeline.importers.yamltext import entry_text, event_text
 from timeline.markdown import inspect_markdown
 from timeline.schema import EVENT, REGISTRIES
-from timeline.yamlsource import parse_yaml
+from timeline.yamlsource import MAX_REGISTRY_BYTES, parse_yaml
 
 REGISTRY_ORDER = ("episodes", "tags", "actors", "places", "sources")
 
@@ -62,6 +62,19 @@ def _verify_entry(entry: Entry, report: Report) -> None:
         REGISTRIES[entry.registry].convert(node, "", Context(entry.registry, found))
     for problem in found.errors:
         report.error(entry.where, f"the imported {entry.registry[:-1]} '{entry.id}' would be invalid: {problem.message}")
+
+
+def _verify_registry(file: Path, registry: str, text: str, content: Path, out: Diagnostics) -> None:
+    """The registry with its new entries must still read as one (a file in flow style `{...}` would not)."""
+    found = Diagnostics()
+    path = display_path(file, content)
+    node = parse_yaml(text, path, found, limit=MAX_REGISTRY_BYTES)
+    if node is not None:
+        REGISTRIES[registry].convert(node, "", Context(path, found))
+    if found.errors:
+        first = found.errors[0]
+        message = f"new entries cannot be appended to this file: {first.message}"
+        out.error(path, 1, 1, message, "write the file in block style, one `id:` per line at the left margin")
 
 
 def _registry_text(file: Path, existing: dict[str, Any], entries: list[Entry], header: str) -> str:
@@ -119,6 +132,7 @@ def plan_import(batch: Batch, content: Path, header: str, report: Report, force:
         entries = [e for (r, _), e in batch.entries.items() if r == registry]
         if entries:
             text = _registry_text(content / f"{registry}.yaml", batch.existing.get(registry, {}), entries, header)
+            _verify_registry(content / f"{registry}.yaml", registry, text, content, report.diagnostics)
             plan.changes.append(Change(f"{registry}.yaml", "update", text, what=", ".join(e.id for e in entries)))
     return plan
 
