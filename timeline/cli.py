@@ -1,5 +1,5 @@
-"""Command line: `timeline build|check|serve|new|schema|init`; exit 0 when all is well, 1 for content errors, 2 for
-usage errors."""
+"""Command line: `timeline build|check|serve|new|schema|init|import`; exit 0 when all is well, 1 for content errors,
+2 for usage errors."""
 
 from __future__ import annotations
 
@@ -54,6 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     new = command("new", "create a new event file")
     new.add_argument("title", help="the event's title, in quotes")
     new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
+    imp = command("import", "bring events in from TimelineJS, UCDP GED, ACLED or a CSV table")
+    imp.add_argument(
+        "source_format", metavar="FORMAT", choices=("timelinejs", "ucdp", "acled", "csv"), help="timelinejs, ucdp, acled or csv"
+    )
+    imp.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+    formats(imp)
+    imp.add_argument("--dry-run", action="store_true", help="list what would be written, and write nothing")
+    imp.add_argument("--force", action="store_true", help="overwrite event files edited by hand since the last import")
+    imp.add_argument("--map", action="append", metavar="FIELD=COLUMN", help="csv: take FIELD from COLUMN (repeatable)")
+    imp.add_argument("--mapping", type=Path, help="csv: a YAML file mapping fields to columns")
+    imp.add_argument("--language", help="language of the sources the import adds (default: the site's)")
     init = commands.add_parser("init", help="start a new timeline project")
     init.add_argument("folder", nargs="?", type=Path, default=Path(), help="where (default: the current folder)")
     init.add_argument("--title", help="the site's title (default: made from the folder's name)")
@@ -133,6 +144,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK
+    if args.command == "import":
+        from timeline.importers.command import UsageError, run_import
+
+        try:
+            lines = run_import(args.source_format, args.file, args.content, vars(args), diagnostics)
+        except UsageError as exc:
+            print(f"timeline import: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print("\n".join(lines), file=sys.stdout if args.format == "text" else sys.stderr)
+        return _report(diagnostics, args.format)
     if args.command == "check":
         from timeline.checkcache import cached_check, check_fingerprint, remember_check
 

@@ -74,6 +74,7 @@ class Source:
     republishes: str = ""
     note: str = ""
     seed: str = ""
+    imported_from: str = ""  # the file `timeline import` read, when this source is that file
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,7 @@ SOURCE = Record(
         "language": Field(Text(description="language code, e.g. en", pattern=LANGUAGE, single_line=True), True),
         "seed": _line("file name of the article's text kept for research"),
         "note": _text("anything a reader should know about this source"),
+        "imported_from": _line("the file `timeline import` took events from; `check` flags events resting only on it"),
     },
     description="an article that events rest on",
 )

@@ -32,6 +32,7 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
     _check_all_markdown(raw, ids, diagnostics)
     check_attribution(raw, diagnostics)
     _warn_unused(raw, diagnostics)
+    _warn_imported_only(raw, diagnostics)
 
 
 def _check_references(raw: RawContent, ids: dict[str, set[str]], diagnostics: Diagnostics) -> None:
@@ -191,3 +192,20 @@ def _warn_unused(raw: RawContent, diagnostics: Diagnostics) -> None:
                 diagnostics.warning(
                     path, line, column, f"the {kind} '{entry_id}' is not used by any event", "use it, or remove it", entry_id
                 )
+
+
+def _warn_imported_only(raw: RawContent, diagnostics: Diagnostics) -> None:
+    """Events whose every source is an imported file: they still need the articles they rest on."""
+    sources = raw.registries.get("sources", {})
+    for event_id, event in raw.events.items():
+        cited = event.get("sources", [])
+        if cited and all(sources.get(s, {}).get("imported_from") for s in cited):
+            path = raw.paths[f"events/{event_id}"]
+            files = ", ".join(sorted({sources[s]["imported_from"] for s in cited}))
+            diagnostics.warning(
+                path,
+                *raw.position(path, "sources"),
+                f"the event rests only on the imported file {files}",
+                "add the articles it rests on to content/sources.yaml and list them in `sources`",
+                "sources",
+            )
