@@ -1,7 +1,7 @@
 """The exports every build writes under exports/: TimelineJS JSON, CSV, iCalendar and GeoJSON.
 
 (`feed.json`, the JSON Feed, lives beside `feed.xml` at the site's root and holds the same entries.)
-Above SPLIT_EXPORT_ABOVE events each export is split like events.json: one file per year of the events'
+Above feeds.SPLIT_EXPORT_ABOVE events each export is split like events.json: one file per year of the events'
 first days (`exports/timelinejs-2022.json`, …), each made and kept on its own, so an edit rewrites one
 year's files.
 """
@@ -12,11 +12,12 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from timeline import feeds
 from timeline.exports.geojson import places_geojson
 from timeline.exports.ics import events_ics
 from timeline.exports.table import events_csv
 from timeline.exports.timelinejs import timelinejs_json
-from timeline.feeds import SPLIT_EXPORT_ABOVE, DataFile, event_digests, events_by_year
+from timeline.feeds import DataFile, event_digests, events_by_year
 from timeline.model import Event, Timeline
 
 FOLDER = "exports/"
@@ -46,7 +47,7 @@ FORMATS = (
 
 def export_years(timeline: Timeline) -> dict[str, list[Event]]:
     """The events of each export file, by year; one share under "" when the timeline is not split."""
-    if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
+    if len(timeline.events) <= feeds.SPLIT_EXPORT_ABOVE:  # read here, so that a test may lower it
         return {"": list(timeline.events)}
     return events_by_year(timeline.events)
 
