@@ -36,17 +36,23 @@ def escape_text(text: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545, 3.1): CRLF and a space before each continuation."""
-    pieces: list[str] = []
-    current, size, limit = "", 0, LINE_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > limit:
-            pieces.append(current)
-            current, size, limit = "", 0, LINE_OCTETS - 1  # the leading space counts
-        current += char
-        size += octets
-    pieces.append(current)
-    return "\r\n ".join(pieces) + "\r\n"
+    if line.isascii():  # most lines: one octet a character
+        if len(line) <= LINE_OCTETS:
+            return line + "\r\n"
+        rest = line[LINE_OCTETS:]
+        pieces = [line[:LINE_OCTETS]] + [rest[i : i + LINE_OCTETS - 1] for i in range(0, len(rest), LINE_OCTETS - 1)]
+        return "\r\n ".join(pieces) + "\r\n"
+    data = line.encode("utf-8")
+    pieces_b: list[bytes] = []
+    start, limit = 0, LINE_OCTETS
+    while len(data) - start > limit:
+        cut = start + limit
+        while data[cut] & 0xC0 == 0x80:  # never between the octets of one character
+            cut -= 1
+        pieces_b.append(data[start:cut])
+        start, limit = cut, LINE_OCTETS - 1  # the leading space counts
+    pieces_b.append(data[start:])
+    return b"\r\n ".join(pieces_b).decode("utf-8") + "\r\n"
 
 
 def _day(day: dt.date) -> str:
