@@ -41,6 +41,12 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
+def exports_size(folder: Path) -> str:
+    """The exports' total size and their largest file: above 5,000 events each is split by year."""
+    sizes = [p.stat().st_size for p in folder.iterdir() if p.is_file() and p.name != "index.html"]
+    return f"{sum(sizes) / 1e6:,.0f} MB in {len(sizes)} files, largest {max(sizes) / 1e6:,.1f} MB"
+
+
 def edit_one_event(content: Path) -> None:
     event = sorted((content / "events").rglob("*.yaml"))[len(list((content / "events").rglob("*.yaml"))) // 2]
     text = event.read_text(encoding="utf-8")
@@ -74,6 +80,7 @@ def bench(count: int, base: Path) -> dict[str, str]:
         "peak memory": f"{memory:,.0f} MiB",
         "site": f"{folder_size(work / 'site') / 1e6:,.0f} MB",
         "first page": f"{len(index) / 1e3:,.0f} kB ({len(gzip.compress(index)) / 1e3:,.0f} kB gzip)",
+        "exports": exports_size(work / "site" / "exports"),
     }
 
 

@@ -75,6 +75,7 @@ def page_kinds() -> dict[str, str]:
         "actors": "actors/",
         "places": "places/",
         "tags": "tags/",
+        "data": "exports/",
     }
 
 

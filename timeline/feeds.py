@@ -90,9 +90,18 @@ def atom_feed(timeline: Timeline) -> str:
         _leaf("link", href=site.base_url, rel="alternate", type="text/html"),
         _parent("author", [_leaf("name", site.title)], 1),
     ]
-    newest_first = sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:FEED_ENTRIES]
-    entries = [_atom_entry(event, site.base_url) for event in newest_first]
+    entries = [_atom_entry(event, site.base_url) for event in feed_events(timeline)]
     return _xml(_parent("feed", head + entries, 0, **{"xmlns": ATOM, "xml:lang": site.language}))
+
+
+def feed_events(timeline: Timeline) -> list[Event]:
+    """The feeds' entries (Atom and JSON Feed alike): the newest FEED_ENTRIES events, newest first."""
+    return sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:FEED_ENTRIES]
+
+
+def feed_summary(event: Event) -> str:
+    """An entry's plain-text summary, led by its date."""
+    return f"{event.date.human()}: {plain_text(event.summary)}"
 
 
 def _atom_entry(event: Event, base_url: str) -> str:
@@ -102,7 +111,7 @@ def _atom_entry(event: Event, base_url: str) -> str:
         _leaf("id", url),
         _leaf("link", href=url, rel="alternate", type="text/html"),
         _leaf("updated", f"{event.date.iso()}T00:00:00Z"),
-        _leaf("summary", f"{event.date.human()}: {plain_text(event.summary)}"),
+        _leaf("summary", feed_summary(event)),
     ]
     children += [_leaf("category", term=tag.id, label=tag.label) for tag in event.tags]
     return _parent("entry", children, 1)
@@ -199,19 +208,26 @@ def data_export(timeline: Timeline) -> list[DataFile]:
     the registries and names a file per year (data/events-YYYY.json) that holds that year's events, so an
     edit rewrites one year's file."""
     if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
-        return [DataFile("events.json", _digests(timeline.events), lambda: _export_index(timeline, timeline.events, {}))]
-    by_year: dict[str, list[Event]] = {}
-    for event in timeline.events:
-        by_year.setdefault(str(event.date.first_day.year), []).append(event)
+        return [DataFile("events.json", event_digests(timeline.events), lambda: _export_index(timeline, timeline.events, {}))]
+    by_year = events_by_year(timeline.events)
     files = {year: f"data/events-{year}.json" for year in by_year}
     index = DataFile("events.json", f"{len(timeline.events)}|{files}", lambda: _export_index(timeline, None, files))
     return [index] + [
-        DataFile(name, _digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]))
+        DataFile(name, event_digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]))
         for year, name in files.items()
     ]
 
 
-def _digests(events: Sequence[Event]) -> str:
+def events_by_year(events: Sequence[Event]) -> dict[str, list[Event]]:
+    """Events by the year of their first day, in the order given: how large exports are split."""
+    by_year: dict[str, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(str(event.date.first_day.year), []).append(event)
+    return by_year
+
+
+def event_digests(events: Sequence[Event]) -> str:
+    """A key that changes whenever any of `events` is edited, added or removed."""
     return "".join(f"{e.id}:{e.digest}\n" for e in events)
 
 

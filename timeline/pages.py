@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from timeline.edtf import MONTHS
+from timeline.exports import export_listing
 from timeline.model import Episode, Event, Source, Timeline
 
 
@@ -278,5 +279,7 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
         )
     for page in timeline.pages.values():
         pages.append(PageSpec(f"{page.name}/", "page.html", page.title, {"content_page": page}, page.description))
+    data = "The timeline's data to take away: TimelineJS, spreadsheet, calendar, map, feeds and the full export."
+    pages.append(PageSpec("exports/", "data.html", "Data", {"exports": export_listing(timeline)}, data))
     pages.append(PageSpec("404.html", "404.html", "Page not found", {}, in_sitemap=False))
     return pages

@@ -15,6 +15,8 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
 from timeline.charts import build_charts, plotly_assets, plotly_style_ids
+from timeline.exports import export_files
+from timeline.exports.jsonfeed import json_feed
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
@@ -155,8 +157,9 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
         progress.update("writing feeds and data")
         base = timeline.site.base_url
         in_sitemap = [p.path for p in pages if p.in_sitemap]
-        _write_derived(writer, _group_key("feed", build, every_event), lambda: {"feed.xml": atom_feed(timeline)})
-        for data in data_export(timeline):
+        feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
+        _write_derived(writer, _group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})
+        for data in data_export(timeline) + export_files(timeline):
             _write_derived(writer, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
         _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")

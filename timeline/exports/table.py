@@ -1,0 +1,86 @@
+"""exports/events.csv: one row per event, for spreadsheets.
+
+UTF-8 with a byte-order mark, so that Excel reads Cyrillic and other non-ASCII names as UTF-8 (LibreOffice,
+Google Sheets and `csv` with `encoding="utf-8-sig"` read it too); rows end in CRLF as RFC 4180 has them.
+Several values in one cell (tags, places, actors, sources) are joined by "; ".
+
+A text cell that a spreadsheet would read as a formula, one starting with `=`, `+`, `-`, `@`, a tab or a
+carriage return (OWASP's list), is written with a leading apostrophe, which spreadsheets show as text.
+Only text from the content is guarded: the numbers and dates we format ourselves (a negative longitude)
+stay numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from timeline.exports.common import event_url, source_line
+from timeline.markdown import plain_text
+from timeline.model import Event, Timeline
+
+BOM = "\ufeff"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+JOIN = "; "
+COLUMNS = (
+    "id",
+    "url",
+    "date",
+    "first_day",
+    "last_day",
+    "date_note",
+    "title",
+    "summary",
+    "episode",
+    "tags",
+    "places",
+    "latitude",
+    "longitude",
+    "actors",
+    "claim_statuses",
+    "importance",
+    "sources",
+    "source_urls",
+)
+
+
+def safe_cell(text: str) -> str:
+    """Text a spreadsheet will not run: a formula-like start gets a leading apostrophe."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _row(event: Event, timeline: Timeline) -> list[str]:
+    first_place = event.places[0] if event.places else None
+    text = {
+        "title": event.title,
+        "date_note": event.date_note,
+        "summary": plain_text(event.summary),
+        "episode": event.episode.title if event.episode else "",
+        "tags": JOIN.join(t.label for t in event.tags),
+        "places": JOIN.join(p.name for p in event.places),
+        "actors": JOIN.join(a.name for a in event.all_actors),
+        "claim_statuses": JOIN.join(event.statuses),
+        "sources": JOIN.join(source_line(s) for s in event.sources),
+        "source_urls": JOIN.join(s.url for s in event.sources if s.url),
+    }
+    ours = {  # formatted here: ids, addresses, dates, numbers
+        "id": event.id,
+        "url": event_url(timeline.site, event),
+        "date": str(event.date),
+        "first_day": event.date.first_day.isoformat(),
+        "last_day": event.date.last_day.isoformat(),
+        "latitude": f"{first_place.latitude}" if first_place else "",
+        "longitude": f"{first_place.longitude}" if first_place else "",
+        "importance": str(event.importance),
+    }
+    return [ours[c] if c in ours else safe_cell(text[c]) for c in COLUMNS]
+
+
+def events_csv(timeline: Timeline, events: Sequence[Event]) -> str:
+    """The events as CSV text, the byte-order mark first."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(_row(event, timeline) for event in events)
+    return BOM + out.getvalue()
