@@ -60,6 +60,11 @@ class Place:
     oblast: str = ""
     country: str = ""
 
+    @property
+    def located(self) -> bool:
+        """Whether the place has coordinates (a region or a river may have none)."""
+        return self.latitude is not None and self.longitude is not None
+
 
 @dataclass(frozen=True)
 class Source:

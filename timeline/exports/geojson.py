@@ -1,6 +1,7 @@
 """exports/places.geojson: the places as a GeoJSON (RFC 7946) FeatureCollection, for maps.
 
-One Point feature per place, coordinates `[longitude, latitude]` (RFC 7946 puts longitude first, WGS 84),
+One Point feature per place, coordinates `[longitude, latitude]` (RFC 7946 puts longitude first, WGS 84); a
+place without coordinates has a null geometry (RFC 7946, 3.2),
 with the place's id, name, page and the ids, titles, dates and pages of its events. Unsplit, every place
 is there, those without events with an empty list; split by year, a year's file has the places of that
 year's events.
@@ -31,7 +32,7 @@ def _feature(place: Place, events: list[Event], timeline: Timeline) -> dict[str,
     return {
         "type": "Feature",
         "id": place.id,
-        "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]},
+        "geometry": {"type": "Point", "coordinates": [place.longitude, place.latitude]} if place.located else None,
         "properties": properties,
     }
 

@@ -4,7 +4,7 @@
   the day after the last (DTEND is exclusive). A month date spans the month, an interval both its ends,
   and the EDTF string itself is kept in `X-TIMELINE-EDTF` (`2022-07~`, `2022-06-20/2022-07-03`).
 - `UID` is `<event id>@<host of base_url>`, stable from build to build; `URL` the event's page;
-  `LOCATION` the names of its places and `GEO` the first place's latitude;longitude.
+  `LOCATION` the names of its places and `GEO` the first located place's latitude;longitude.
 - `DTSTAMP` is the feed's build time (the newest content date, or SOURCE_DATE_EPOCH), so that the same
   content gives the same bytes.
 - Text values are escaped (`\\`, `;`, `,`, line breaks), lines end in CRLF and are folded at 75 octets
@@ -81,8 +81,9 @@ def vevent(event: Event, timeline: Timeline, stamp: str, host: str) -> list[str]
     ]
     if event.places:
         lines.append(f"LOCATION:{escape_text('; '.join(p.name for p in event.places))}")
-        place = event.places[0]
-        lines.append(f"GEO:{place.latitude};{place.longitude}")
+    located = [p for p in event.places if p.located]
+    if located:
+        lines.append(f"GEO:{located[0].latitude};{located[0].longitude}")
     if event.tags:
         lines.append("CATEGORIES:" + ",".join(escape_text(t.label) for t in event.tags))
     lines += [f"X-TIMELINE-EDTF:{event.date}", "TRANSP:TRANSPARENT", "END:VEVENT"]

@@ -51,7 +51,7 @@ def safe_cell(text: str) -> str:
 
 
 def _row(event: Event, timeline: Timeline) -> list[str]:
-    first_place = event.places[0] if event.places else None
+    first_place = next((p for p in event.places if p.located), None)
     text = {
         "title": event.title,
         "date_note": event.date_note,
