@@ -12,6 +12,7 @@ from markupsafe import escape
 from tests.conftest import ROOT, real_timeline, serve
 from tests.export_model import EPISODE, Spec, make_timeline
 from timeline.exports.timelinejs import TITLE_ID, timelinejs_json
+from timeline.importers.ownexport import read_exported_slide
 
 TIMELINEJS = ROOT / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 SPECS = [
@@ -78,8 +79,18 @@ def test_text_is_escaped_and_carries_sources_claims_and_the_page(export: dict[st
     text = day["text"]["text"]
     assert "<script" not in text
     assert '<div class="tl-summary"><p>See <a href="https://example.org/r" rel="external noopener">the report</a>.</p>' in text
-    assert '<a href="https://example.org/wire">A wire report, long</a>, Wire agency (3 July 2022)' in text
-    assert "<li>=A paper&#39;s story, Paper (July 2022)</li>" in text, "a source without an address is not linked"
+    wire = (
+        '<a href="https://example.org/wire"><cite>A wire report, long</cite></a>, <span class="tl-publisher">Wire agency</span>'
+    )
+    assert wire + "</span> (3 July 2022)</li>" in text
+    paper = '<li data-id="paper" data-published="2022-07"><cite>=A paper&#39;s story</cite>, <span class="tl-publisher">Paper'
+    assert paper in text, "a source without an address is not linked"
+    own = read_exported_slide(text)  # what `timeline import` reads back
+    assert own is not None
+    assert [(s.id, s.title, s.publisher, s.published, s.url) for s in own.sources] == [
+        ("wire", "A wire report, long", "Wire agency", "2022-07-03", "https://example.org/wire"),
+        ("paper", "=A paper's story", "Paper", "2022-07", ""),
+    ]
     assert '<p class="tl-page"><a href="https://example.org/t/events/day/">This event on Тест, timeline; one</a></p>' in text
     assert day["autolink"] is False
     claims = _slides(export)["interval"]["text"]["text"]

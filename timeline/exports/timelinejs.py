@@ -11,7 +11,9 @@ The format (NUKnightLab/TimelineJS3, website/docs/json-format.njk): a `title` sl
   at the end so that it can be read back; a date note follows after a comma (`3 July 2022, evening`);
 - `text.headline` the title, `text.text` HTML in parts marked by class: `tl-summary` (the summary),
   `tl-claims` (who claimed what, with its status), `tl-sources` (each source, linked when it has an
-  address) and `tl-page` (the event's page on the site). Every text from the content is HTML-escaped;
+  address; its id, EDTF date and the id of the source it republishes in data attributes, its title in
+  `<cite>`, its publisher in `.tl-publisher`) and `tl-page` (the event's page on the site). Every text
+  from the content is HTML-escaped. `timeline import` reads these parts back (importers/ownexport.py);
 - `group` the label of the event's main tag (its first), `eras` the episodes.
 """
 
@@ -52,9 +54,14 @@ def display_date(event: Event) -> str | None:
 
 
 def _source_html(source: Source) -> str:
-    title = escape(source.title)
+    """A source as a list item; its id and EDTF date ride along as data attributes, for `timeline import`."""
+    title = f"<cite>{escape(source.title)}</cite>"
     linked = f'<a href="{escape(source.url)}">{title}</a>' if source.url else title
-    return f"<li>{linked}, {escape(source.publisher)} ({escape(source.published.human())})</li>"
+    data = f'data-id="{escape(source.id)}" data-published="{escape(str(source.published))}"'
+    if source.republishes:
+        data += f' data-republishes="{escape(source.republishes)}"'
+    publisher = f'<span class="tl-publisher">{escape(source.publisher)}</span>'
+    return f"<li {data}>{linked}, {publisher} ({escape(source.published.human())})</li>"
 
 
 def slide_text(event: Event, timeline: Timeline) -> str:

@@ -7,13 +7,16 @@ source; `display_date` becomes the event's `date_note`; HTML text becomes Markdo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from timeline.fields import ID_PATTERN
 from timeline.importers.htmltext import escape_markdown, html_to_markdown, html_to_text
 from timeline.importers.jsonpos import JsonDocument, MalformedJson
+from timeline.importers.ownexport import ExportedSource, exported_date, read_exported_slide
 from timeline.importers.problems import START, Report, Unmappable, Where
 from timeline.importers.records import Batch, ImportedEvent, make_id
 from timeline.importers.tables import Row, read_table, read_text
@@ -42,6 +45,7 @@ COLUMNS = {
     "media.alt": "Alt Text",
 }
 _KNOWN_COLUMNS = {*COLUMNS.values(), "Tag"}
+ID = re.compile(ID_PATTERN)
 _SLIDE_KEYS = {"start_date", "end_date", "text", "media", "group", "display_date", "background", "autolink", "unique_id", "type"}
 _NOT_CARRIED = {
     "background": "slide backgrounds are not carried: the site has no per-event backgrounds",
@@ -139,13 +143,19 @@ def _date(slide: Slide) -> tuple[str, str]:
     except Unmappable as problem:
         raise _At(slide.where("end_date"), problem) from None
     note = one_line(str(slide.get("display_date") or slide.get("start_date.display_date") or ""))
+    own = exported_date(note, text)
+    if own:  # written by our own export: the date's qualifiers, then the date note
+        return own
+    shown = edtf(text).human()
+    if note == shown or note.startswith(shown + ", "):  # the display date repeats the date: only the rest is a note
+        note = note[len(shown) + 2 :]
     if not note and start[1]:
         note = start[1] + (f" to {end[1]}" if end and end[1] else "")
     return text, note
 
 
-def _markdown(slide: Slide, path: str, report: Report) -> str:
-    text, dropped = html_to_markdown(str(slide.get(path) or ""))
+def _markdown(slide: Slide, path: str, report: Report, html: str | None = None) -> str:
+    text, dropped = html_to_markdown(str(slide.get(path) or "") if html is None else html)
     for item in dropped:
         report.warning(slide.where(path), item, "check the imported summary")
     return text
@@ -182,7 +192,9 @@ def _event(slide: Slide, index: int, batch: Batch, report: Report) -> None:
     if not title:
         report.error(slide.where("text.headline"), "the slide has no headline; an event needs a title", "write a headline")
         return
-    summary = "\n\n".join(part for part in (_markdown(slide, "text.text", report), _media(slide, report)) if part)
+    own = read_exported_slide(str(slide.get("text.text") or ""))
+    text = _markdown(slide, "text.text", report, own.summary_html if own else None)
+    summary = "\n\n".join(part for part in (text, _media(slide, report)) if part)
     for path, why in _NOT_CARRIED.items():
         if slide.get(path):
             report.warning(slide.where(path), why)
@@ -192,11 +204,25 @@ def _event(slide: Slide, index: int, batch: Batch, report: Report) -> None:
         description = f"The group '{group}' of the imported timeline."
         fields["tags"] = [batch.add("tags", make_id(group, fallback="group"), {"label": group, "description": description})]
     fields["summary"] = summary or escape_markdown(title)
-    fields["sources"] = [batch.import_source]
+    fields["sources"] = [_source(s, batch) for s in own.sources] if own and own.sources else [batch.import_source]
     unique = one_line(str(slide.get("unique_id") or ""))
     key = f"id:{unique}" if unique else f"slide:{date}:{title}"
-    slug = make_id(unique or title, fallback=f"slide-{index + 1}")
+    prefix = str(edtf(date).start).rstrip("~?%") + "-"
+    if unique.startswith(prefix) and ID.fullmatch(unique):  # already an event id, as our own export writes them
+        slug = unique.removeprefix(prefix)
+    else:
+        slug = make_id(unique or title, fallback=f"slide-{index + 1}")
     batch.add_event(ImportedEvent(key, slug, edtf(date), fields, slide.start))
+
+
+def _source(source: ExportedSource, batch: Batch) -> str:
+    """A source our own export listed on the slide, under its own id."""
+    fields = {"title": source.title, "publisher": source.publisher, "published": source.published, "language": batch.language}
+    if source.url.lower().startswith(("http://", "https://")):
+        fields["url"] = source.url
+    if ID.fullmatch(source.republishes):
+        fields["republishes"] = source.republishes  # kept only if that source comes in too: see _keep_known_originals
+    return batch.add("sources", source.id if ID.fullmatch(source.id) else make_id(source.id, fallback="source"), fields)
 
 
 def _era(slide: Slide, batch: Batch, report: Report) -> None:
@@ -263,6 +289,15 @@ def _read_json(file: Path, batch: Batch, report: Report) -> None:
     for index, era in enumerate(root.get("eras") or []):
         if isinstance(era, dict):
             _era(_json_slide(doc, f"eras[{index}]", era), batch, report)
+    _keep_known_originals(batch)
+
+
+def _keep_known_originals(batch: Batch) -> None:
+    """A source says which source it republishes only when that source is in the project or comes in with it."""
+    known = {entry_id for registry, entry_id in batch.entries if registry == "sources"} | set(batch.existing.get("sources", {}))
+    for (registry, _), entry in batch.entries.items():
+        if registry == "sources" and entry.fields.get("republishes") not in known:
+            entry.fields.pop("republishes", None)
 
 
 def _read_csv(file: Path, batch: Batch, report: Report) -> None:
