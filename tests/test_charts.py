@@ -10,8 +10,8 @@ import pytest
 
 from benchmarks.generate import generate
 from timeline import charts
-from timeline.charts import episodes, figures, layout, overview
 from timeline.build import load_timeline
+from timeline.charts import episodes, figures, layout, overview
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline
 
