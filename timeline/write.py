@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
-from timeline.charts import build_charts, plotly_assets, plotly_style_ids
+from timeline.charts import build_charts, build_maps, map_assets, plotly_assets, plotly_style_ids
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint, stage
@@ -24,11 +24,13 @@ from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
 
 
-def copy_static(templates: Path, writer: SiteWriter) -> dict[str, str]:
-    """Copy templates/static/ and plotly's files with fingerprinted names; returns name -> path below the root."""
+def copy_static(templates: Path, writer: SiteWriter, timeline: Timeline) -> dict[str, str]:
+    """Copy templates/static/, plotly's files and the maps' base map with fingerprinted names; returns name -> path
+    below the root."""
     static = templates / "static"
     files = {p.relative_to(static).as_posix(): p.read_bytes() for p in sorted(static.rglob("*")) if p.is_file()}
     files.update(plotly_assets())
+    files.update(map_assets(timeline))
     assets: dict[str, str] = {}
     for name, data in files.items():
         stem, dot, suffix = name.rpartition(".")
@@ -133,7 +135,7 @@ def _group_key(*parts: str) -> str:
 def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
     writer = SiteWriter(out, inputs)
     try:
-        assets = copy_static(templates, writer)
+        assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
         todo, keys = pages_to_render(pages, build, every_event, writer)
@@ -146,6 +148,7 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
                 "site": timeline.site,
                 "assets": assets,
                 "charts": build_charts(timeline) if todo else {},
+                "maps": build_maps(timeline) if todo else {},
                 "plotly_style_ids": " ".join(plotly_style_ids()),
                 "source_pages": source_pages(timeline),
             },

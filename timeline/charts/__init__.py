@@ -6,6 +6,7 @@ from timeline.charts.claims import claims_chart
 from timeline.charts.episodes import episode_chart
 from timeline.charts.figures import figures_chart
 from timeline.charts.layout import Chart, ChartTable
+from timeline.charts.maps import build_maps, map_assets, places_map
 from timeline.charts.overview import overview_chart
 from timeline.charts.plotlyjs import plotly_assets, plotly_style_ids, plotly_stylesheet
 from timeline.charts.sources import publishers_chart, sources_per_event_chart
@@ -15,10 +16,13 @@ __all__ = [
     "Chart",
     "ChartTable",
     "build_charts",
+    "build_maps",
     "claims_chart",
     "episode_chart",
     "figures_chart",
+    "map_assets",
     "overview_chart",
+    "places_map",
     "plotly_assets",
     "plotly_style_ids",
     "plotly_stylesheet",
@@ -29,7 +33,7 @@ __all__ = [
 
 def build_charts(timeline: Timeline) -> dict[str, Chart]:
     """Every chart of the site, in the order the charts page shows them."""
-    charts = [overview_chart(timeline)]
+    charts = [overview_chart(timeline), places_map(timeline)]
     charts += [episode_chart(timeline, episode) for episode in timeline.episodes]
     charts += [
         claims_chart(timeline),
