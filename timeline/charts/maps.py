@@ -219,7 +219,7 @@ def episode_map(timeline: Timeline, episode: Episode) -> Chart | None:
     ends = days[step - 1 :: step] if step > 1 else days
     if ends[-1] != days[-1]:
         ends.append(days[-1])
-    frames = []
+    frames: list[dict[str, Any]] = []
     for end in ends:
         so_far = _counts(e for e in events if e.date.midpoint <= end)
         shown = [p for p in places if so_far[p.id]]
