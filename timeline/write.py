@@ -22,6 +22,7 @@ from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.search import search_files
 
 
 def copy_static(templates: Path, writer: SiteWriter, timeline: Timeline) -> dict[str, str]:
@@ -158,6 +159,7 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
         base = timeline.site.base_url
         in_sitemap = [p.path for p in pages if p.in_sitemap]
         _write_derived(writer, _group_key("feed", build, every_event), lambda: {"feed.xml": atom_feed(timeline)})
+        _write_derived(writer, _group_key("search", build, every_event), lambda: search_files(timeline))
         for data in data_export(timeline):
             _write_derived(writer, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
         _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
