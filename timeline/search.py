@@ -1,8 +1,9 @@
 """The search index: the words of every event, split into small JSON files that the search page loads on demand.
 
 A browser searching loads the manifest, then for each word of the query the file of the words sharing its first
-letter (two letters above ONE_LETTER_KEYS_UP_TO events), then the files of the events it shows. Filters (tag, actor, side, claim status) are lists of events
-of their own. No WebAssembly and no eval: it runs under the site's `script-src 'self'`.
+letter (two letters above ONE_LETTER_KEYS_UP_TO events), then the files of the events it shows. Filters (tag,
+actor, side, claim status) are lists of events of their own. No WebAssembly and no eval: it runs under the
+site's `script-src 'self'`.
 
 Files, below `search/`:
 - `index.json`: how many events, how many per file of events, which word files exist;
