@@ -106,9 +106,10 @@ def test_an_episode_map_adds_its_events_day_by_day() -> None:
     assert chart is not None
     frames = chart.figure["frames"]
     assert len(frames) > 1
-    sizes = [len(f["data"][0]["lon"]) for f in frames]
-    assert sizes == sorted(sizes), "places only ever appear"
-    assert frames[-1]["data"][0]["customdata"] == chart.figure["data"][0]["customdata"]
+    shown = [sum(1 for size in f["data"][0]["marker"]["size"] if size) for f in frames]
+    assert shown == sorted(shown), "places only ever appear"
+    assert 0 < shown[0] < shown[-1] == len(chart.table.rows)
+    assert frames[-1]["data"][0]["marker"]["size"] == chart.figure["data"][0]["marker"]["size"]
     layout = chart.figure["layout"]
     assert [s["label"] for s in layout["sliders"][0]["steps"]] == [f["name"] for f in frames]
     assert layout["updatemenus"][0]["buttons"][0]["label"] == "Play"
@@ -236,9 +237,14 @@ def test_the_day_by_day_map_does_not_play_by_itself(browser: Any, real_url: str)
         page = context.new_page()
         page.goto(real_url + map_pages()["episode"])
         chart = draw_maps(page).first
-        before = chart.locator(".scattergeo path.point").count()
+        sizes = "document.querySelector('.chart-map .chart-plot')._fullData[0].marker.size"
+        before = page.evaluate(sizes)
         page.wait_for_timeout(1500)
-        assert chart.locator(".scattergeo path.point").count() == before
+        assert page.evaluate(sizes) == before
+        assert (
+            page.evaluate("document.querySelector('.chart-map .chart-plot').layout.sliders[0].active")
+            == len(json.loads(chart.locator("script.chart-figure").text_content())["frames"]) - 1
+        )
         assert chart.locator(".slider-container, .sliders").count() > 0
         transition = page.evaluate(
             "document.querySelector('.chart-map .chart-plot').layout.updatemenus[0].buttons[0].args[1].transition.duration"

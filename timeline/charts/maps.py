@@ -219,21 +219,23 @@ def episode_map(timeline: Timeline, episode: Episode) -> Chart | None:
     ends = days[step - 1 :: step] if step > 1 else days
     if ends[-1] != days[-1]:
         ends.append(days[-1])
+    base = _points(places, counts, largest, labelled, name="events")
+    base["marker"]["color"] = TRACK_COLOURS[0]
+    base["hovertext"] = [f"{escape(p.name)}<br>{_events(counts[p.id])} in the episode" for p in places]
     frames: list[dict[str, Any]] = []
-    for end in ends:
+    for end in ends:  # a frame changes only the sizes (0: no event yet), and hides the names of empty places
         so_far = _counts(e for e in events if e.date.midpoint <= end)
-        shown = [p for p in places if so_far[p.id]]
-        label = end.strftime("%-d %b")
-        trace = _points(shown, so_far, largest, labelled, name="events so far")
-        trace["marker"]["color"] = TRACK_COLOURS[0]
-        frames.append({"name": label, "data": [trace]})
+        update: dict[str, Any] = {"marker": {"size": [_size(so_far[p.id], largest) if so_far[p.id] else 0 for p in places]}}
+        if labelled:
+            update["text"] = [name if so_far[p.id] else "" for p, name in zip(places, base["text"], strict=True)]
+        frames.append({"name": end.strftime("%-d %b"), "data": [update], "traces": [0]})
     scope = scope_for(timeline.places.values())
     layout = _layout(scope, places, MAP_HEIGHT + 80, showlegend=False)
     if len(frames) > 1:
         layout["sliders"] = [_slider(frames)]
         layout["updatemenus"] = [_play_button()]
         layout["margin"]["b"] = 10
-    data = [frames[-1]["data"][0]]
+    data = [base]
     summary = f"The {len(places)} places of the episode's {len(events)} events, each marker sized by how many happen there. "
     if len(frames) > 1:
         summary += "The slider and the play button add the events day by day, from the first day to the last. "
