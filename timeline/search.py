@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from timeline.markdown import plain_text
 from timeline.model import Event, Timeline
 
-EVENTS_PER_FILE = 100
+EVENTS_PER_FILE = 50
 MIN_LETTERS = 2  # shorter words are not indexed
 ONE_LETTER_KEYS_UP_TO = 5000  # events: up to this many, words are filed by their first letter (fewer, larger files)
 _WORD = re.compile(r"[^\W_]+")
