@@ -54,6 +54,7 @@ def events_having(words: str) -> list[Event]:
 
 def test_words_ignore_case_and_accents() -> None:
     assert search.words("Zapórizhzhia's “100%” a") == ["zaporizhzhia", "100"]
+    assert search.words("Зе\u0301ленский") == ["зеленскии"], "an accent written apart stays in its word"
     assert search.word_key("лиси", 2) == "43b-438"
 
 
