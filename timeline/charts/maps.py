@@ -223,8 +223,13 @@ def episode_map(timeline: Timeline, episode: Episode) -> Chart | None:
     base["marker"]["color"] = TRACK_COLOURS[0]
     base["hovertext"] = [f"{escape(p.name)}<br>{_events(counts[p.id])} in the episode" for p in places]
     frames: list[dict[str, Any]] = []
+    by_day = sorted((e for e in events if e.places), key=lambda e: e.date.midpoint)
+    so_far: Counter[str] = Counter()
+    taken = 0
     for end in ends:  # a frame changes only the sizes (0: no event yet), and hides the names of empty places
-        so_far = _counts(e for e in events if e.date.midpoint <= end)
+        while taken < len(by_day) and by_day[taken].date.midpoint <= end:
+            so_far.update(p.id for p in by_day[taken].places)
+            taken += 1
         update: dict[str, Any] = {"marker": {"size": [_size(so_far[p.id], largest) if so_far[p.id] else 0 for p in places]}}
         if labelled:
             update["text"] = [name if so_far[p.id] else "" for p, name in zip(places, base["text"], strict=True)]
