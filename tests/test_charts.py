@@ -11,6 +11,7 @@ import pytest
 from benchmarks.generate import generate
 from timeline import charts
 from timeline.build import load_timeline
+from timeline.charts import episodes, figures, layout, overview
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline
 
@@ -39,11 +40,11 @@ def test_the_overview_of_a_long_timeline_counts_events_per_month(long_timeline: 
 
 
 def test_big_traces_are_drawn_with_webgl(long_timeline: Timeline, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(charts, "AGGREGATE_ABOVE", 10**6)
-    monkeypatch.setattr(charts, "WEBGL_ABOVE", 100)
+    monkeypatch.setattr(overview, "AGGREGATE_ABOVE", 10**6)
+    monkeypatch.setattr(layout, "WEBGL_ABOVE", 100)
     chart = charts.overview_chart(long_timeline)
     assert chart is not None
-    kinds = {(t["type"], len(t["x"]) > charts.WEBGL_ABOVE) for t in chart.figure["data"]}
+    kinds = {(t["type"], len(t["x"]) > layout.WEBGL_ABOVE) for t in chart.figure["data"]}
     assert ("scattergl", True) in kinds
     assert ("scatter", True) not in kinds
     assert ("scattergl", False) not in kinds
@@ -60,20 +61,20 @@ def test_sources_per_event_become_a_distribution(long_timeline: Timeline) -> Non
 def test_many_disagreements_show_the_widest(long_timeline: Timeline) -> None:
     chart = charts.figures_chart(long_timeline)
     assert chart is not None
-    differing = charts._differing_figures(long_timeline)
-    assert len(differing) > charts.FIGURES_SHOWN
-    assert len(chart.figure["data"]) == charts.FIGURES_SHOWN
+    differing = figures.differing_figures(long_timeline)
+    assert len(differing) > figures.FIGURES_SHOWN
+    assert len(chart.figure["data"]) == figures.FIGURES_SHOWN
     assert f"{len(differing)} figures" in chart.summary
-    assert f"the {charts.FIGURES_SHOWN} widest disagreements" in chart.summary
+    assert f"the {figures.FIGURES_SHOWN} widest disagreements" in chart.summary
     shown = {t["name"] for t in chart.figure["data"]}
-    narrowest_shown = min(charts._spread(differing[label]) for label in shown)
-    assert all(charts._spread(items) <= narrowest_shown for label, items in differing.items() if label not in shown)
+    narrowest_shown = min(figures.spread(differing[label]) for label in shown)
+    assert all(figures.spread(items) <= narrowest_shown for label, items in differing.items() if label not in shown)
 
 
 def test_count_axes_tick_at_one_two_or_five_times_a_power_of_ten_and_show_at_most_ten_ticks() -> None:
     steps = [m * 10**k for k in range(5) for m in (1, 2, 5)]
     for largest in range(1, 20_000):
-        step = charts._count_axis("events", largest)["dtick"]
+        step = layout.count_axis("events", largest)["dtick"]
         assert step in steps
         assert largest / step <= 10
         assert step == 1 or largest / steps[steps.index(step) - 1] > 10, f"{largest}: {step} is not the finest step"
@@ -82,13 +83,13 @@ def test_count_axes_tick_at_one_two_or_five_times_a_power_of_ten_and_show_at_mos
 def test_a_busy_episode_counts_events_per_day_stacked_by_track(long_timeline: Timeline) -> None:
     episode = long_timeline.episodes[0]
     events = long_timeline.by_episode[episode.id]
-    assert len(events) > charts.EPISODE_MARKERS
+    assert len(events) > episodes.EPISODE_MARKERS
     chart = charts.episode_chart(long_timeline, episode)
     assert chart is not None
     traces = chart.figure["data"]
     assert {t["type"] for t in traces} == {"bar"}
     assert chart.figure["layout"]["barmode"] == "stack"
-    assert sorted(t["name"] for t in traces) == sorted({charts._track(e) for e in events})
+    assert sorted(t["name"] for t in traces) == sorted({layout.track_of(e) for e in events})
     assert sum(sum(t["y"]) for t in traces) == len(events)
     assert sum(int(row[1][0]) for row in chart.table.rows) == len(events)
     assert len(json.dumps(chart.figure)) < 30_000
@@ -97,7 +98,7 @@ def test_a_busy_episode_counts_events_per_day_stacked_by_track(long_timeline: Ti
 def test_a_quiet_episode_draws_each_event_as_a_marker_linking_it(
     long_timeline: Timeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(charts, "EPISODE_MARKERS", 10**6)
+    monkeypatch.setattr(episodes, "EPISODE_MARKERS", 10**6)
     episode = long_timeline.episodes[0]
     chart = charts.episode_chart(long_timeline, episode)
     assert chart is not None

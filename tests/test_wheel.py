@@ -63,6 +63,13 @@ def timeline(venv: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[s
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=_clean_env(), timeout=300, check=False)
 
 
+def test_the_wheel_holds_every_module_of_the_package(venv: Path) -> None:
+    [site_packages] = (venv / "lib").glob("python*/site-packages")
+    ours = {p.relative_to(ROOT).as_posix() for p in (ROOT / "timeline").rglob("*.py")}
+    shipped = {p.relative_to(site_packages).as_posix() for p in (site_packages / "timeline").rglob("*.py")}
+    assert ours <= shipped, f"not in the wheel: {sorted(ours - shipped)} (list the package in pyproject.toml)"
+
+
 def test_the_wheel_holds_the_theme_and_is_imported_from_the_environment(venv: Path, tmp_path: Path) -> None:
     code = "import timeline, timeline.default_theme as t, os; print(timeline.__file__); print(os.listdir(t.__path__[0]))"
     result = subprocess.run([str(venv / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)

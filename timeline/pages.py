@@ -265,6 +265,8 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
         events = timeline.by_tag.get(tag.id, ())
         pages += list_pages(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag}, events, tag.description)
     pages += bibliography_pages(timeline)
+    search = {"filters": filter_options(timeline, timeline.events), "months": months or []}
+    pages.append(PageSpec("search/", "search.html", "Search", search, "Search every event.", uses_all_events=True))
     pages.append(_overview("charts/", "charts.html", "Charts", "The timeline in charts, each with its data as a table."))
     if site.comparison_tag:
         pages.append(

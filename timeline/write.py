@@ -14,7 +14,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
 from timeline.build import BuildReport
-from timeline.charts import build_charts, plotly_assets, plotly_style_ids
+from timeline.charts import build_charts, build_maps, map_assets, plotly_assets, plotly_style_ids
 from timeline.exports import export_files
 from timeline.exports.jsonfeed import json_feed
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
@@ -24,14 +24,16 @@ from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.search import search_files
 from timeline.theme import static_files
 
 
-def copy_static(templates: Path, writer: SiteWriter) -> dict[str, str]:
-    """Copy the theme's static files (the project's own first) and plotly's, with fingerprinted names; returns name ->
-    path below the root."""
+def copy_static(templates: Path, writer: SiteWriter, timeline: Timeline) -> dict[str, str]:
+    """Copy the theme's static files (the project's own first), plotly's files and the maps' base map with
+    fingerprinted names; returns name -> path below the root."""
     files = {name: path.read_bytes() for name, path in static_files(templates).items()}
     files.update(plotly_assets())
+    files.update(map_assets(timeline))
     assets: dict[str, str] = {}
     for name, data in files.items():
         stem, dot, suffix = name.rpartition(".")
@@ -136,7 +138,7 @@ def _group_key(*parts: str) -> str:
 def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
     writer = SiteWriter(out, inputs)
     try:
-        assets = copy_static(templates, writer)
+        assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
         todo, keys = pages_to_render(pages, build, every_event, writer)
@@ -149,6 +151,7 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
                 "site": timeline.site,
                 "assets": assets,
                 "charts": build_charts(timeline) if todo else {},
+                "maps": build_maps(timeline) if todo else {},
                 "plotly_style_ids": " ".join(plotly_style_ids()),
                 "source_pages": source_pages(timeline),
             },
@@ -159,6 +162,7 @@ def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "",
         in_sitemap = [p.path for p in pages if p.in_sitemap]
         feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
         _write_derived(writer, _group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})
+        _write_derived(writer, _group_key("search", build, every_event), lambda: search_files(timeline))
         for data in data_export(timeline) + export_files(timeline):
             _write_derived(writer, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
         _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))

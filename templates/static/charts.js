@@ -1,10 +1,26 @@
 /* Draws the charts of a page with the self-hosted plotly.js, loaded only when a chart nears the
    viewport. Each chart's figure is JSON in a <script type="application/json"> beside it; the data
-   table stays in the page for readers without JavaScript or sight. */
+   table stays in the page for readers without JavaScript or sight. A map (data-basemap-src) first loads
+   the script that hands plotly.js its base map, so plotly.js never fetches one from its CDN. */
 (function () {
   "use strict";
 
   var plotlyLoading = null;
+  var scriptsLoading = {};
+
+  function loadScript(src) {
+    if (!scriptsLoading[src]) {
+      scriptsLoading[src] = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = src;
+        script.async = true;
+        script.onload = function () { resolve(); };
+        script.onerror = function () { reject(new Error(src + " could not be loaded")); };
+        document.head.appendChild(script);
+      });
+    }
+    return scriptsLoading[src];
+  }
 
   /* plotly.js injects <style> elements for map traces unless elements with their ids exist; the page's
      Content-Security-Policy forbids inline styles and the site draws no maps, so placeholders stand in. */
@@ -21,16 +37,19 @@
     if (window.Plotly) return Promise.resolve(window.Plotly);
     if (!plotlyLoading) {
       placeStylePlaceholders(styleIds);
-      plotlyLoading = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = src;
-        script.async = true;
-        script.onload = function () { resolve(window.Plotly); };
-        script.onerror = function () { reject(new Error("plotly.js could not be loaded")); };
-        document.head.appendChild(script);
-      });
+      plotlyLoading = loadScript(src).then(function () { return window.Plotly; });
     }
     return plotlyLoading;
+  }
+
+  /* A map's base map is loaded before plotly.js draws it (and, on a page whose first chart is a map,
+     before plotly.js itself, as plotly.js keeps a PlotlyGeoAssets it finds). */
+  function loadFor(figureElement) {
+    var basemap = figureElement.getAttribute("data-basemap-src");
+    var before = basemap ? loadScript(basemap) : Promise.resolve();
+    return before.then(function () {
+      return loadPlotly(figureElement.getAttribute("data-plotly-src"), figureElement.getAttribute("data-plotly-style-ids"));
+    });
   }
 
   /* plotly.js reads a little HTML in the text it draws (<b>, <br>, <a href>, <span style>). Every string of
@@ -55,7 +74,14 @@
   function themeColours(element) {
     var style = window.getComputedStyle(element);
     var text = style.color || "#222";
-    return { text: text, grid: style.getPropertyValue("--chart-grid").trim() || "rgba(128,128,128,0.3)" };
+    function variable(name, fallback) { return style.getPropertyValue(name).trim() || fallback; }
+    return {
+      text: text,
+      grid: variable("--chart-grid", "rgba(128,128,128,0.3)"),
+      land: variable("--map-land", "#f2efe6"),
+      sea: variable("--map-sea", "#dfeaf2"),
+      border: variable("--map-border", "#777777")
+    };
   }
 
   function themed(layout, colours) {
@@ -66,6 +92,16 @@
       }
     });
     (layout.annotations || []).forEach(function (a) { a.font = Object.assign({}, a.font, { color: colours.text }); });
+    if (layout.geo) {
+      layout.geo = Object.assign({}, layout.geo, {
+        bgcolor: "rgba(0,0,0,0)", landcolor: colours.land, oceancolor: colours.sea,
+        countrycolor: colours.border, coastlinecolor: colours.border
+      });
+    }
+    (layout.sliders || []).forEach(function (s) {
+      s.font = Object.assign({}, s.font, { color: colours.text });
+      s.currentvalue = Object.assign({}, s.currentvalue, { font: { color: colours.text } });
+    });
     return layout;
   }
 
@@ -87,6 +123,9 @@
         layout[key] = Object.assign({}, layout[key], { nticks: 4, tickangle: 0 });
       }
     });
+    data.forEach(function (trace) {
+      if (trace.type === "scattergeo" && Array.isArray(trace.text)) trace.text = trace.text.map(shortened);
+    });
     ["x", "y"].forEach(function (letter) {
       var names = [];
       data.forEach(function (trace) {
@@ -102,6 +141,23 @@
     return layout;
   }
 
+  /* The day-by-day maps never play by themselves; for readers who ask for reduced motion, the play button
+     steps through the days without moving transitions. */
+  function calmed(layout) {
+    var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (!reduce) return layout;
+    (layout.updatemenus || []).forEach(function (menu) {
+      (menu.buttons || []).forEach(function (button) {
+        var options = button.args && button.args[1];
+        if (options) {
+          options.transition = { duration: 0 };
+          options.frame = Object.assign({}, options.frame, { duration: 1200 });
+        }
+      });
+    });
+    return layout;
+  }
+
   function draw(figureElement) {
     var plot = figureElement.querySelector(".chart-plot");
     var dataElement = figureElement.querySelector("script.chart-figure");
@@ -109,10 +165,16 @@
     figureElement.setAttribute("data-drawn", "loading");
     var figure = asText(JSON.parse(dataElement.textContent), "");
     var root = figureElement.getAttribute("data-root") || "";
-    loadPlotly(figureElement.getAttribute("data-plotly-src"), figureElement.getAttribute("data-plotly-style-ids")).then(function (Plotly) {
-      var layout = fitted(figure.data, themed(figure.layout || {}, themeColours(figureElement)), plot.clientWidth);
-      var config = { responsive: true, displayModeBar: false, scrollZoom: false };
-      return Plotly.newPlot(plot, figure.data, layout, config).then(function () {
+    loadFor(figureElement).then(function (Plotly) {
+      var layout = calmed(fitted(figure.data, themed(figure.layout || {}, themeColours(figureElement)), plot.clientWidth));
+      (figure.frames || []).forEach(function (frame) { fitted(frame.data, {}, plot.clientWidth); });
+      /* topojsonURL: were a base map missing, plotly.js would ask this site for it, never its CDN */
+      var config = { responsive: true, displayModeBar: false, scrollZoom: false, topojsonURL: root + "static/" };
+      var drawing = Plotly.newPlot(plot, figure.data, layout, config);
+      if (figure.frames && figure.frames.length) {
+        drawing = drawing.then(function () { return Plotly.addFrames(plot, figure.frames); });
+      }
+      return drawing.then(function () {
         figureElement.setAttribute("data-drawn", "yes");
         plot.on("plotly_click", function (event) {
           var point = event && event.points && event.points[0];

@@ -2,7 +2,8 @@
  *
  * The page lists every event in its HTML; this script only hides the ones that do not match, so the
  * full list is there without JavaScript. The choice is kept in the query string
- * (?tag=military&side=russia) so that a filtered view can be shared and survives a reload.
+ * (?tag=military&side=russia) so that a filtered view can be shared and survives a reload; each choice is an
+ * entry in the browser's history, so Back returns to the previous one.
  * No inline code, no eval: it runs under a strict Content-Security-Policy.
  */
 (function () {
@@ -63,7 +64,10 @@
           url.searchParams.delete(name);
         }
       });
-      window.history.replaceState(window.history.state, "", url.pathname + url.search + url.hash);
+      var next = url.pathname + url.search + url.hash;
+      if (next !== window.location.pathname + window.location.search + window.location.hash) {
+        window.history.pushState(choice, "", next);
+      }
     } catch (error) {
       /* file:// pages and old browsers may refuse; filtering still works */
     }
@@ -73,16 +77,14 @@
     var params = new URLSearchParams(window.location.search);
     NAMES.forEach(function (name) {
       var el = select(name);
-      var wanted = params.get(name);
-      if (!el || !wanted) {
+      var wanted = params.get(name) || "";
+      if (!el) {
         return;
       }
       var known = Array.prototype.some.call(el.options, function (option) {
         return option.value === wanted;
       });
-      if (known) {
-        el.value = wanted;
-      }
+      el.value = known ? wanted : "";
     });
   }
 
@@ -124,6 +126,11 @@
     window.setTimeout(function () {
       apply(true);
     }, 0);
+  });
+
+  window.addEventListener("popstate", function () {
+    readUrl();
+    apply(false);
   });
 
   readUrl();

@@ -1,0 +1,1 @@
+a fingerprinted copy of a file in templates/static/

@@ -1,0 +1,89 @@
+"""Reported figures on which the sources disagree."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+from timeline.charts.layout import Cell, Chart, ChartTable, base_layout, escape, event_link, make_figure, make_trace
+from timeline.model import Event, Figure, Timeline
+from timeline.pages import source_pages
+
+FIGURES_SHOWN = 24  # a chart of more disagreements than this shows the widest ones
+
+
+def figures_chart(timeline: Timeline) -> Chart | None:
+    """Numbers that sources report differently, side by side; the widest disagreements when there are many."""
+    differing = differing_figures(timeline)
+    if not differing:
+        return None
+    summary = (
+        f"{len(differing)} {'figure' if len(differing) == 1 else 'figures'} on which the sources disagree, "
+        "each value beside the publisher that reported it."
+    )
+    if len(differing) > FIGURES_SHOWN:
+        widest = sorted(differing, key=lambda label: (-spread(differing[label]), label))[:FIGURES_SHOWN]
+        differing = {label: differing[label] for label in sorted(widest)}
+        summary += f" Shown: the {FIGURES_SHOWN} widest disagreements; every figure is on its event's page."
+    traces = []
+    rows: list[tuple[Cell, ...]] = []
+    listed_on = source_pages(timeline)
+    for label, items in differing.items():
+        trace, label_rows = _figure_bars(label, items, listed_on)
+        traces.append(trace)
+        rows.extend(label_rows)
+    return Chart(
+        id="figures",
+        title="Figures the sources report differently",
+        summary=summary,
+        figure=make_figure(
+            traces,
+            base_layout(barmode="group", height=360, yaxis={"title": {"text": "value as reported"}, "rangemode": "tozero"}),
+        ),
+        table=ChartTable("figures reported differently", ("Figure", "Value", "Reported by", "Event"), tuple(rows)),
+        height=360,
+    )
+
+
+def spread(items: list[tuple[Event, Figure]]) -> float:
+    """How far apart the reported values are: the largest over the smallest (in magnitude)."""
+    values = [abs(f.value) for _, f in items]
+    return max(values) / min(values) if min(values) else math.inf
+
+
+def differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure]]]:
+    """Figures by label, in label order, where the sources report more than one value."""
+    dated = len(timeline.by_id) >= 2  # with several events, a label is one figure on one date
+    by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
+    for event in timeline.events:
+        if not event.figures:
+            continue
+        when = f" ({event.date.human()})" if dated else ""
+        for figure in event.figures:  # one label within one event is one figure, as each source reports it
+            by_label[figure.label + when].append((event, figure))
+    return {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
+
+
+def _figure_bars(
+    label: str, items: list[tuple[Event, Figure]], listed_on: dict[str, str]
+) -> tuple[dict[str, Any], list[tuple[Cell, ...]]]:
+    """One figure's values as bars, a bar per source, and the same values as table rows; `listed_on` gives the
+    bibliography page of each source."""
+    shown = [f.display for _, f in items]
+    links = [event_link(e) for e, _ in items]
+    trace = make_trace(
+        "bar",
+        x=[f"{f.source.publisher}" for _, f in items],
+        y=[f.value for _, f in items],
+        name=label,
+        text=shown,
+        textposition="outside",
+        customdata=links,
+        hovertemplate="%{x}: %{text}<extra>" + escape(label) + "</extra>",
+    )
+    rows: list[tuple[Cell, ...]] = [
+        ((label, None), (text, None), (f.source.publisher, f"{listed_on[f.source.id]}#{f.source.id}"), (e.title, link))
+        for (e, f), text, link in zip(items, shown, links, strict=True)
+    ]
+    return trace, rows

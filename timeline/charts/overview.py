@@ -1,0 +1,182 @@
+"""The overview: every event of the episodes on a date axis, or events per month for a large timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from timeline.charts.layout import (
+    STATUS_COLOURS,
+    STATUS_SYMBOLS,
+    Chart,
+    ChartTable,
+    base_layout,
+    event_link,
+    group_by,
+    hover_text,
+    main_status,
+    make_figure,
+    make_trace,
+    marker_trace,
+    scatter_type,
+    stack_offsets,
+    track_of,
+)
+from timeline.model import Episode, Event, Timeline
+
+MAX_PANELS = 3  # above this many episodes the overview shows one date axis
+AGGREGATE_ABOVE = 1500  # events: above this the overview counts events per month instead of drawing each
+
+Panel = tuple[str, tuple[Event, ...], dt.date, dt.date]  # title, events, first and last day shown
+
+
+def overview_chart(timeline: Timeline) -> Chart | None:
+    """Every event of the episodes on a date axis by track, a panel per episode; click opens the event."""
+    episodes = [e for e in timeline.episodes if timeline.by_episode.get(e.id)]
+    if not episodes:
+        return None
+    count = sum(len(timeline.by_episode[e.id]) for e in episodes)
+    if count > AGGREGATE_ABOVE:
+        return _overview_by_month(timeline, episodes, count)
+    panels = _overview_panels(timeline, episodes)
+    tracks = sorted({track_of(e) for e in timeline.events if e.episode})
+    track_index = {label: i for i, label in enumerate(tracks)}
+    spacing = 0.12 if len(panels) < 2 else min(0.12, 0.5 / (len(panels) - 1))
+    layout = _subplots_layout([p[0] for p in panels], spacing)
+    traces: list[dict[str, Any]] = []
+    shown: set[str] = set()
+    day = dt.timedelta(days=1)
+    for row, (_, events, first, last) in enumerate(panels, start=1):
+        suffix = "" if row == 1 else str(row)
+        for trace in _overview_markers(events, track_index, shown):
+            traces.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        layout[f"xaxis{suffix}"].update(
+            range=[(first - day).isoformat(), (last + day).isoformat()], type="date", tickformat="%-d %b"
+        )
+        layout[f"yaxis{suffix}"].update(
+            tickvals=list(range(len(tracks))), ticktext=tracks, range=[-0.6, len(tracks) - 0.2], automargin=True
+        )
+    rows = tuple(
+        (
+            (e.date.human(), None),
+            (e.title, event_link(e)),
+            (e.episode.title if e.episode else "", f"episodes/{e.episode.id}/" if e.episode else None),
+            (track_of(e), None),
+            (main_status(e) or "no claim", None),
+        )
+        for panel in panels
+        for e in panel[1]
+    )
+    height = 120 + 90 * len(panels) * max(2, len(tracks)) // 2
+    layout.update(base_layout(height=height))
+    return Chart(
+        id="overview",
+        title=f"Overview: every event of {_episodes_phrase(len(episodes))}",
+        summary=(
+            f"{count} events in {len(episodes)} episodes, placed by date and by main tag. "
+            "Marker shape and colour give the status of the event's main claim; larger markers are more important events. "
+            "Select a marker to open its event."
+        ),
+        figure=make_figure(traces, layout),
+        table=ChartTable("events by date", ("Date", "Event", "Episode", "Track", "Main claim status"), rows),
+        height=height,
+    )
+
+
+def _overview_panels(timeline: Timeline, episodes: list[Episode]) -> list[Panel]:
+    """A panel per episode, or one panel for them all when there are more than MAX_PANELS."""
+    events_of = {e.id: timeline.by_episode[e.id] for e in episodes}
+    if len(episodes) <= MAX_PANELS:
+        return [(e.label, events_of[e.id], e.start.first_day, e.end.last_day) for e in episodes]
+    every = tuple(ev for e in episodes for ev in events_of[e.id])
+    return [("All episodes", every, episodes[0].start.first_day, max(e.end.last_day for e in episodes))]
+
+
+def _subplots_layout(titles: list[str], spacing: float) -> dict[str, Any]:
+    """Axes (`xaxis`, `xaxis2`...) and titles of panels stacked in one column, as plotly lays them out.
+
+    Only the layout of an empty figure goes through plotly's graph objects; traces stay plain data.
+    """
+    from plotly.subplots import make_subplots  # imported here: only building the site pays for plotly
+
+    layout: dict[str, Any] = make_subplots(
+        rows=len(titles), cols=1, subplot_titles=titles, vertical_spacing=spacing
+    ).to_plotly_json()["layout"]
+    layout.pop("template", None)
+    return layout
+
+
+def _overview_markers(events: tuple[Event, ...], track_index: dict[str, int], shown: set[str]) -> list[dict[str, Any]]:
+    """One panel's events as markers, a trace per main claim status; each status in the legend once."""
+    offsets = stack_offsets(events, lambda e: (e.date.midpoint, track_of(e)))
+    by_status = group_by(events, lambda e: main_status(e) or "none")
+    traces = []
+    for status in ["none", *STATUS_COLOURS]:
+        group = by_status.get(status)
+        if not group:
+            continue
+        name = "no claim" if status == "none" else status
+        traces.append(
+            marker_trace(
+                scatter_type(len(group)),
+                x=[e.date.midpoint.isoformat() for e in group],
+                y=[track_index[track_of(e)] + 0.18 * offsets[e.id] for e in group],
+                mode="markers",
+                name=name,
+                legendgroup=name,
+                showlegend=name not in shown,
+                marker={
+                    "size": [8 + 5 * e.importance for e in group],
+                    "color": STATUS_COLOURS.get(status, "#777777"),
+                    "symbol": STATUS_SYMBOLS.get(status, "circle"),
+                    "line": {"width": 1, "color": "#333333"},
+                },
+                customdata=[event_link(e) for e in group],
+                hovertext=[hover_text(e) for e in group],
+                hoverinfo="text",
+            )
+        )
+        shown.add(name)
+    return traces
+
+
+def _episodes_phrase(count: int) -> str:
+    return "the episode" if count == 1 else "both episodes" if count == 2 else f"{count} episodes"
+
+
+def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) -> Chart:
+    """For large timelines: events per month, stacked by the status of their main claim."""
+    per_month = Counter(
+        (event.date.start.year, event.date.start.month or 1, main_status(event) or "none")  # the month of its first day
+        for episode in episodes
+        for event in timeline.by_episode[episode.id]
+    )
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for (year, month, status), number in per_month.items():
+        counts[(dt.date(year, month, 1).strftime("%Y-%m"), status)] += number
+    months = sorted({month for month, _ in counts})
+    traces = [
+        make_trace(
+            "bar",
+            x=months,
+            y=[counts.get((m, status), 0) for m in months],
+            name="no claim" if status == "none" else status,
+            marker={"color": STATUS_COLOURS.get(status, "#777777")},
+        )
+        for status in ["none", *STATUS_COLOURS]
+        if any(s == status for _, s in counts)
+    ]
+    rows = tuple(
+        ((month, None), (str(sum(counts.get((month, s), 0) for s in ["none", *STATUS_COLOURS])), None)) for month in months
+    )
+    layout = base_layout(
+        barmode="stack", height=420, xaxis={"type": "category", "automargin": True}, yaxis={"title": {"text": "events"}}
+    )
+    return Chart(
+        id="overview",
+        title=f"Overview: events per month across {_episodes_phrase(len(episodes))}",
+        summary=f"{count} events, counted per month and stacked by the status of each event's main claim.",
+        figure=make_figure(traces, layout),
+        table=ChartTable("events per month", ("Month", "Events"), rows),
+    )
