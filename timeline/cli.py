@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import __version__
-from timeline.build import build_site, check_content
+from timeline.build import OutputRefused, build_site, check_content
 from timeline.diagnostics import Diagnostics, format_diagnostics
 from timeline.progress import Progress
 
@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     common(build)
     build.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    build.add_argument("--force", action="store_true", help="replace --out even if this tool did not build what it holds")
     check = commands.add_parser("check", help="check the content without writing anything")
     common(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -95,7 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(cached or diagnostics, args.format, args.strict)
     started = time.perf_counter()
     progress = Progress(enabled=None if args.format == "text" else False)
-    report = build_site(args.content, args.templates, args.out, diagnostics, progress)
+    try:
+        report = build_site(args.content, args.templates, args.out, diagnostics, progress, args.force)
+    except OutputRefused as exc:
+        progress.done()
+        print(f"timeline build: error: {exc}\n  hint: {exc.hint}", file=sys.stderr)
+        return EXIT_USAGE
     progress.done()
     status = _report(diagnostics, args.format)
     if report is None:

@@ -1,4 +1,4 @@
-"""Render every output of the site and write it atomically."""
+"""Render every output of the site and hand it to the writer, which swaps the whole new site in."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from timeline.build import BuildReport
 from timeline.charts import build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
-from timeline.output import SiteWriter, Staged, fingerprint, stage
+from timeline.output import Recorded, SiteWriter, Staged, fingerprint
 from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.report import BuildReport
 
 
 def copy_static(templates: Path, writer: SiteWriter) -> dict[str, str]:
@@ -68,7 +68,7 @@ def _render_chunk(start: int) -> dict[str, Staged]:
     env, pages, keys, writer = _SHARED["env"], _SHARED["pages"], _SHARED["keys"], _SHARED["writer"]
     staged = {}
     for page, key in zip(pages[start : start + CHUNK], keys[start : start + CHUNK], strict=True):
-        staged[page.output] = stage(writer.staging, page.output, _render(env, page), writer.previous, key)
+        staged[page.output] = writer.stage(page.output, _render(env, page), key)
     return staged
 
 
@@ -94,7 +94,7 @@ def render_pages(
             return
         except TemplateError:
             for page in pages:  # render again here, where the error's traceback points at the template line
-                writer.outputs.pop(page.output, None)
+                writer.forget(page.output)
         finally:
             _SHARED.clear()
     for number, (page, key) in enumerate(zip(pages, keys, strict=True), start=1):
@@ -130,8 +130,16 @@ def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
-    writer = SiteWriter(out, inputs)
+def write_site(
+    timeline: Timeline,
+    templates: Path,
+    out: Path,
+    inputs: str = "",
+    progress: Progress = QUIET,
+    previous: dict[str, Recorded] | None = None,
+) -> BuildReport:
+    """Render what changed, reuse the rest of `previous` (the last build's outputs), and swap the new site in."""
+    writer = SiteWriter(out, inputs, previous)
     try:
         assets = copy_static(templates, writer)
         pages = plan_pages(timeline)
