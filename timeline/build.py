@@ -67,14 +67,17 @@ def _refuse_unsafe(out: Path, content: Path, templates: Path, found: bool, force
     target = out.resolve()
     for inputs, what in ((content, "content"), (templates, "templates")):
         folder = inputs.resolve()
-        if folder == target or target in folder.parents:
-            raise OutputRefused(f"the output folder {out} holds the {what} folder {inputs}", "choose another --out")
+        if folder == target or target in folder.parents or folder in target.parents:
+            raise OutputRefused(f"the output folder {out} overlaps the {what} folder {inputs}", "choose another --out")
     if target.parent == target:
         raise OutputRefused(f"the output folder {out} is the root of the filesystem", "choose another --out")
     if os.path.lexists(target) and not target.is_dir():
         raise OutputRefused(f"the output {out} is not a folder", "choose another --out, or remove the file")
-    if found or force or not target.is_dir() or not any(os.scandir(target)):
+    if found or force or not target.is_dir():
         return
+    with os.scandir(target) as entries:
+        if not any(entries):
+            return
     raise OutputRefused(
         f"the output folder {out} is not empty and was not built by timeline (no {manifest_path(target).name} beside it);"
         " building would delete what it holds",
