@@ -15,7 +15,8 @@ from timeline import output
 from timeline.build import build_site, check_content
 from timeline.cli import EXIT_USAGE, main
 from timeline.diagnostics import Diagnostics
-from timeline.output import OutsideOutput, SiteWriter, manifest_path
+from timeline.manifest import manifest_path
+from timeline.output import OutsideOutput, SiteWriter
 from timeline.pages import SITE_FOLDERS
 
 TEMPLATES = ROOT / "templates"

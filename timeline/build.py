@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 from timeline.buildlock import BuildLock
 from timeline.collector import cycle_collector_paused
 from timeline.diagnostics import Diagnostics
-from timeline.output import OutsideOutput, Recorded, inputs_fingerprint, manifest_path, read_manifest, verified
+from timeline.manifest import Manifest, manifest_path, read_manifest, verified
+from timeline.output import OutsideOutput, inputs_fingerprint
 from timeline.progress import QUIET, Progress
 from timeline.report import BuildReport
 from timeline.sitetree import clean_leftovers
@@ -118,8 +119,7 @@ def build_site(
         timeline = load_timeline(content, diagnostics)
         if timeline is None:
             return None
-        previous = manifest.outputs if trusted else verified(target, manifest.outputs)
-        return _write(timeline, templates, target, out, inputs, previous, diagnostics, progress)
+        return _write(timeline, templates, target, out, inputs, manifest, diagnostics, progress)
 
 
 def _write(
@@ -128,16 +128,22 @@ def _write(
     target: Path,
     out: Path,
     inputs: str,
-    previous: dict[str, Recorded],
+    manifest: Manifest,
     diagnostics: Diagnostics,
     progress: Progress,
 ) -> BuildReport | None:
     from jinja2 import TemplateError
 
+    from timeline.output import SiteWriter
     from timeline.write import template_position, write_site  # rendering imports plotly; `check` never pays for it
 
+    if manifest.describes(target):
+        spare = manifest.previous if manifest.describes_previous(target) else None
+        writer = SiteWriter(target, inputs, manifest.outputs, spare, rotate=True)
+    else:  # a build was killed after its swap, or the folder comes from elsewhere: believe only the files
+        writer = SiteWriter(target, inputs, verified(target, manifest.outputs))
     try:
-        return write_site(timeline, templates, target, inputs, progress, previous)
+        return write_site(timeline, templates, writer, progress)
     except TemplateError as exc:
         progress.done()
         path, line = template_position(exc, templates)

@@ -1,11 +1,14 @@
 """One build at a time per output folder: a lock file beside it (`.site.lock`) holding the builder's PID.
 
-The lock is an flock on that file, which the system releases when its holder dies, even by SIGKILL: a
-lock file left by a killed build is stale and is simply taken over. A second build waits for the first.
+The lock is a POSIX record lock (lockf) on that file, which the system releases when its holder dies, even
+by SIGKILL: a lock file left by a killed build is stale and is simply taken over. Unlike flock, it is not
+inherited by forked worker processes, so workers a killed build leaves behind do not keep it. A second
+build waits for the first. (Two builds in one process do not exclude each other: the lock is per process.)
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import sys
@@ -38,13 +41,16 @@ class BuildLock:
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                if error.errno not in (errno.EACCES, errno.EAGAIN):
+                    os.close(fd)
+                    raise
                 holder = lock_holder(self.target)
                 who = f" (PID {holder})" if holder else ""
                 print(f"waiting for another build of {self.target}/{who} to finish", file=sys.stderr, flush=True)
                 try:
-                    fcntl.flock(fd, fcntl.LOCK_EX)
+                    fcntl.lockf(fd, fcntl.LOCK_EX)
                 except BaseException:
                     os.close(fd)
                     raise

@@ -1,10 +1,11 @@
-"""Writing the site: every build makes a whole new tree beside the target and swaps it in (see sitetree).
+"""Writing the site: every build makes a whole tree beside the target and swaps it in (see sitetree).
 
-Outputs whose bytes did not change since the last build are hard links to the old tree's files (copies
-where links cannot be made), so a rebuild writes only what changed. The manifest of output hashes lives
-beside the target, not in it, and is written only after the swap; it records which folder it describes,
-and one that does not match the folder now in place is checked against the files' real digests before any
-of its entries is relied on. A failed build leaves the target as it was; the same input gives the same bytes.
+The tree is the one the build before the last left in `.site-previous`, brought up to date: only the outputs
+that differ from what it holds are written (or hard-linked from the current site when the current site has
+them), and files it holds that are no longer outputs are removed. Without such a tree, a new one is made,
+unchanged files hard-linked from the current site. After the swap the old site becomes `.site-previous`
+and the manifest is written (see manifest). A failed build leaves the target as it was; the same input
+gives the same bytes.
 """
 
 from __future__ import annotations
@@ -12,34 +13,25 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
+import secrets
 import shutil
 import stat
-import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from timeline.files import files_under
-from timeline.sitetree import is_inside, new_tree, swap_in, tree_identity
+from timeline.manifest import Recorded, write_manifest
+from timeline.sitetree import is_inside, keep_as_previous, new_tree, previous_tree, remove_tree, swap_in
 
 
 @dataclass(frozen=True)
 class Staged:
     size: int
     digest: str
-    changed: bool  # written anew (else a link to, or copy of, the old tree's identical file)
+    changed: bool  # its bytes differ from the current site's file at this path (or there is none)
     key: str = ""  # what the output was made from (see pagekeys); empty when not tracked
-
-
-class Recorded(NamedTuple):
-    """What the manifest says of one output of the last build."""
-
-    digest: str
-    size: int
-    key: str
 
 
 class OutsideOutput(ValueError):
@@ -53,68 +45,6 @@ def digest(data: bytes) -> str:
 def fingerprint(data: bytes) -> str:
     """A short content hash for cache-busting file names."""
     return digest(data)[:10]
-
-
-def manifest_path(target: Path) -> Path:
-    """Where the hashes of a site's files are kept: beside it, so the site holds only the site."""
-    return target.parent / f".{target.name}.manifest.json"
-
-
-MANIFEST_FORMAT = 3
-_READABLE_FORMATS = (2, 3)  # format 2 did not record the tree: its entries are checked against the files
-
-
-@dataclass
-class Manifest:
-    """What the last build into a folder recorded, and how far to trust it."""
-
-    found: bool = False  # a manifest of ours is there: the target is a folder this tool built
-    inputs: str = ""
-    outputs: dict[str, Recorded] = field(default_factory=dict)
-    tree: list[int] | None = None  # the identity of the folder it was written for (sitetree.tree_identity)
-    outside: list[str] = field(default_factory=list)  # entries naming paths outside the folder: ignored
-
-    def describes(self, target: Path) -> bool:
-        """Whether the folder now at `target` is the one this manifest was written for."""
-        return self.tree is not None and self.tree == tree_identity(target)
-
-
-def read_manifest(target: Path) -> Manifest:
-    """The manifest of the site in `target`, if this tool made it; entries outside the folder are set aside."""
-    try:
-        data = json.loads(manifest_path(target).read_text(encoding="utf-8"))
-        if data.get("format") not in _READABLE_FORMATS or not isinstance(data["inputs"], str):
-            return Manifest()
-        manifest = Manifest(found=True, inputs=data["inputs"])
-        tree = data.get("tree")
-        manifest.tree = tree if isinstance(tree, list) and all(isinstance(n, int) for n in tree) else None
-        for path, entry in data["outputs"].items():
-            if not is_inside(path):
-                manifest.outside.append(path)
-                continue
-            digest_, size, key = entry
-            if isinstance(digest_, str) and isinstance(size, int) and isinstance(key, str):
-                manifest.outputs[path] = Recorded(digest_, size, key)
-        if not target.is_dir():
-            manifest.inputs, manifest.outputs = "", {}
-        return manifest
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Manifest()
-
-
-def verified(target: Path, outputs: dict[str, Recorded]) -> dict[str, Recorded]:
-    """The recorded outputs whose file in `target` really has the recorded bytes (symbolic links are not followed)."""
-    found: dict[str, Recorded] = {}
-    root = os.fspath(target)
-    for path in files_under(target):  # regular files in real folders only
-        relative = os.path.relpath(path, root).replace(os.sep, "/")
-        recorded = outputs.get(relative)
-        if recorded is None or os.lstat(path).st_size != recorded.size:
-            continue
-        with open(path, "rb") as stream:
-            if digest(stream.read()) == recorded.digest:
-                found[relative] = recorded
-    return found
 
 
 SETTLE_SECONDS = 2.0  # a file changed this recently may change again within its timestamp's resolution
@@ -142,19 +72,38 @@ def inputs_fingerprint(folders: list[Path], extra: str) -> str:
 class SiteWriter:
     """Makes the next tree beside `target`; `commit` swaps it in and writes the manifest, `discard` forgets it.
 
-    `previous` is what the last build made that may be reused: entries of a manifest that describes the
-    folder, or that were checked against its files.
+    `previous` is what the current site holds that may be reused: entries of a manifest that describes the
+    folder, or that were checked against its files. `spare` is what `.site-previous` holds, when the
+    manifest vouches for it; `rotate` keeps the current site as the next `.site-previous` (only when
+    `previous` lists all of it).
     """
 
-    def __init__(self, target: Path, inputs: str = "", previous: dict[str, Recorded] | None = None) -> None:
+    def __init__(
+        self,
+        target: Path,
+        inputs: str = "",
+        previous: dict[str, Recorded] | None = None,
+        spare: dict[str, Recorded] | None = None,
+        rotate: bool = False,
+    ) -> None:
         self.target = target
         self.inputs = inputs
         target.parent.mkdir(parents=True, exist_ok=True)
         self.previous = previous or {}
-        self.staging = new_tree(target)
+        self.rotate = rotate
+        self.present: dict[str, Recorded] = {}  # what the tree being made already holds
+        spare_path = previous_tree(target)
+        if spare is not None:
+            self.staging = target.parent / f".{target.name}-build-{secrets.token_hex(4)}"
+            os.rename(spare_path, self.staging)  # from now on the manifest no longer vouches for it
+            self.present = spare
+        else:
+            if os.path.lexists(spare_path):
+                remove_tree(spare_path)
+            self.staging = new_tree(target)
         self.outputs: dict[str, Staged] = {}
         self._folders: set[str] = {""}
-        self._tried: set[str] = set()  # outputs staged by workers and then dropped (see write.render_pages)
+        self._tried: set[str] = set()  # outputs staged and then dropped, to be staged again (see `forget`)
 
     @property
     def written(self) -> dict[str, int]:
@@ -182,11 +131,28 @@ class SiteWriter:
                     os.mkdir(path)
                     os.chmod(path, 0o755)
                 except FileExistsError:
-                    pass  # made by another worker process
+                    if not path.is_dir() or path.is_symlink():  # a file the reused tree had where a folder goes now
+                        path.unlink()
+                        os.mkdir(path)
+                        os.chmod(path, 0o755)
                 self._folders.add(partial)
 
+    def _holds(self, relative: str, digest_: str) -> bool:
+        """Whether the tree being made already has these bytes at `relative`."""
+        held = self.present.get(relative)
+        return held is not None and held.digest == digest_ and relative not in self._tried
+
+    def _clear(self, relative: str) -> None:
+        """Remove what the tree holds at `relative`, never writing through it: it may be a link to the site's file."""
+        if relative in self.present or relative in self._tried:
+            path = self.staging / relative
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
     def _link_old(self, relative: str, recorded: Recorded) -> bool:
-        """Put the old tree's file for `relative` in the new tree; False if it is not there as recorded."""
+        """Put the current site's file for `relative` in the new tree; False if it is not there as recorded."""
         source = self.target / relative
         try:
             info = os.lstat(source)
@@ -205,20 +171,15 @@ class SiteWriter:
             os.chmod(self.staging / relative, 0o644)
         return True
 
-    def _clear(self, relative: str) -> None:
-        """Remove what an abandoned attempt put at `relative` (never written through: it may be a link to the old site)."""
-        if relative in self._tried:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(self.staging / relative)
-
     def stage(self, relative: str, data: bytes, key: str = "") -> Staged:
-        """Put one output in the new tree: a link to the old file when the bytes are the same. Safe in workers."""
+        """Put one output in the new tree, writing only bytes it does not already have. Safe in worker processes."""
         if not is_inside(relative):
             raise OutsideOutput(f"an output path leads outside the output folder: {relative!r}")
         hashed = digest(data)
         recorded = self.previous.get(relative)
-        if recorded is not None and recorded.digest == hashed and self._link_old(relative, recorded):
-            return Staged(len(data), hashed, changed=False, key=key)
+        same = recorded is not None and recorded.digest == hashed
+        if self._holds(relative, hashed) or (same and self._link_old(relative, recorded)):  # type: ignore[arg-type]
+            return Staged(len(data), hashed, changed=not same, key=key)
         self._folder_for(relative)
         self._clear(relative)
         descriptor = os.open(self.staging / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
@@ -235,16 +196,15 @@ class SiteWriter:
         self.outputs[relative] = self.stage(relative, data, key)
 
     def keep_all(self, key: str) -> bool:
-        """Keep every output the last build made from inputs with this key; False if any is missing."""
+        """Keep every output the last build made from inputs with this key; False if any cannot be kept."""
         kept = [relative for relative, recorded in self.previous.items() if key and recorded.key == key]
         if not kept or any(relative in self.outputs for relative in kept):
             return False
         linked = [relative for relative in kept if self.keep(relative, key)]
         if len(linked) == len(kept):
             return True
-        for relative in linked:  # make the whole group again
-            del self.outputs[relative]
-            os.unlink(self.staging / relative)
+        for relative in linked:  # the whole group is made again
+            self.forget(relative)
         return False
 
     def keep(self, relative: str, key: str) -> bool:
@@ -254,13 +214,13 @@ class SiteWriter:
             return False
         if relative in self.outputs:
             raise ValueError(f"two outputs want the same path: {relative}")
-        if not self._link_old(relative, recorded):
+        if not self._holds(relative, recorded.digest) and not self._link_old(relative, recorded):
             return False
         self.outputs[relative] = Staged(recorded.size, recorded.digest, changed=False, key=key)
         return True
 
     def forget(self, relative: str) -> None:
-        """Drop an output a worker may have staged: it will be staged again."""
+        """Drop an output that may have been staged (by a worker, say): it will be staged again, or removed."""
         self.outputs.pop(relative, None)
         self._tried.add(relative)
 
@@ -271,19 +231,29 @@ class SiteWriter:
             raise ValueError(f"two outputs want the same path: {sorted(clash)[0]}")
         self.outputs.update(staged)
 
+    def _remove_stale(self) -> None:
+        """Remove what the reused tree holds that is no longer an output, and the folders that leaves empty."""
+        for relative in sorted((self.present.keys() | self._tried) - self.outputs.keys()):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.staging / relative)
+            folder = relative.rpartition("/")[0]
+            while folder:
+                try:
+                    os.rmdir(self.staging / folder)
+                except OSError:
+                    break
+                folder = folder.rpartition("/")[0]
+
     def commit(self) -> None:
-        """Swap the new tree in, then record it: a build killed before the manifest is written leaves one
-        that no longer describes the folder, so the next build checks the files themselves."""
+        """Swap the new tree in, keep the old one for the next build, then record both."""
+        self._remove_stale()
         self.staging.chmod(0o755)
-        swap_in(self.staging, self.target)
-        outputs = {relative: [staged.digest, staged.size, staged.key] for relative, staged in sorted(self.outputs.items())}
-        manifest = {"format": MANIFEST_FORMAT, "inputs": self.inputs, "tree": tree_identity(self.target), "outputs": outputs}
-        path = manifest_path(self.target)
-        descriptor, temporary = tempfile.mkstemp(prefix=f"{path.stem}-", suffix=".tmp", dir=path.parent)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(json.dumps(manifest, indent=0, sort_keys=True) + "\n")
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        old = swap_in(self.staging, self.target)
+        kept = old is not None and self.rotate and keep_as_previous(old, self.target)
+        if old is not None and not kept:
+            remove_tree(old)
+        outputs = {relative: Recorded(s.digest, s.size, s.key) for relative, s in self.outputs.items()}
+        write_manifest(self.target, self.inputs, outputs, self.previous if kept else None)
 
     def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        remove_tree(self.staging)

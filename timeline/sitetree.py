@@ -42,6 +42,11 @@ def tree_identity(target: Path) -> list[int] | None:
     return [info.st_dev, info.st_ino, info.st_ctime_ns]
 
 
+def previous_tree(target: Path) -> Path:
+    """Where the tree of the build before the last is kept, to be brought up to date by the next build."""
+    return target.parent / f".{target.name}-previous"
+
+
 def new_tree(target: Path) -> Path:
     """An empty folder beside the target to build the next site in."""
     return Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
@@ -64,18 +69,42 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(a), None, str(b))
 
 
-def swap_in(tree: Path, target: Path) -> None:
-    """Make `tree` the target; the old target's files are removed afterwards."""
+def swap_in(tree: Path, target: Path) -> Path | None:
+    """Make `tree` the target in one step; returns where the old target's files now are, if there was one."""
     if not os.path.lexists(target):
         os.rename(tree, target)
-        return
-    if _exchange(tree, target):  # `tree` now holds the old site
-        shutil.rmtree(tree, ignore_errors=True)
-        return
+        return None
+    if _exchange(tree, target):
+        return tree  # which now holds the old site
     old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
     os.rename(target, old / "site")  # killed after this line, the next build puts `old` back (see `clean_leftovers`)
     os.rename(tree, target)
-    shutil.rmtree(old, ignore_errors=True)
+    return old / "site"
+
+
+def remove_tree(tree: Path) -> None:
+    """Delete a tree of ours: the old site, a leftover (from its `.site-old-*` folder, if it is in one)."""
+    shutil.rmtree(tree, ignore_errors=True)
+    _remove_old_folder(tree)
+
+
+def _remove_old_folder(tree: Path) -> None:
+    if tree.name == "site" and "-old-" in tree.parent.name:
+        shutil.rmtree(tree.parent, ignore_errors=True)
+
+
+def keep_as_previous(old: Path, target: Path) -> bool:
+    """Move the tree `swap_in` took out to `.site-previous`, for the next build to update; False if it cannot."""
+    spare = previous_tree(target)
+    if os.path.lexists(spare):
+        shutil.rmtree(spare, ignore_errors=True)
+    try:
+        os.rename(old, spare)
+    except OSError:
+        remove_tree(old)
+        return False
+    _remove_old_folder(old)
+    return True
 
 
 def _leftover_pattern(target: Path) -> re.Pattern[str]:

@@ -7,6 +7,8 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from jinja2 import Environment, TemplateError, TemplateSyntaxError
 from timeline.charts import build_charts, plotly_assets, plotly_style_ids
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
-from timeline.output import Recorded, SiteWriter, Staged, fingerprint
+from timeline.output import SiteWriter, Staged, fingerprint
 from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
@@ -72,6 +74,17 @@ def _render_chunk(start: int) -> dict[str, Staged]:
     return staged
 
 
+def _die_with_parent(parent: int) -> None:
+    """Run in each worker: stop when the build is killed (even by SIGKILL) instead of waiting for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _workers() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return cores if "fork" in multiprocessing.get_all_start_methods() else 1
@@ -87,7 +100,9 @@ def render_pages(
         gc.freeze()  # else a collection in a worker writes to every object's header, copying the whole model
         done = len(writer.outputs)
         try:
-            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
+            context = multiprocessing.get_context("fork")
+            start, parent = _die_with_parent, (os.getpid(),)
+            with context.Pool(workers, start, parent, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
                 for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
                     writer.record(staged)
                     progress.update("rendering pages", len(writer.outputs) - done, len(pages))
@@ -130,16 +145,8 @@ def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def write_site(
-    timeline: Timeline,
-    templates: Path,
-    out: Path,
-    inputs: str = "",
-    progress: Progress = QUIET,
-    previous: dict[str, Recorded] | None = None,
-) -> BuildReport:
-    """Render what changed, reuse the rest of `previous` (the last build's outputs), and swap the new site in."""
-    writer = SiteWriter(out, inputs, previous)
+def write_site(timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET) -> BuildReport:
+    """Render what changed, reuse what the writer has from the last builds, and swap the new site in."""
     try:
         assets = copy_static(templates, writer)
         pages = plan_pages(timeline)
