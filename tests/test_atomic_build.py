@@ -238,3 +238,57 @@ def test_each_rebuild_through_the_reused_tree_equals_a_clean_build(tmp_path: Pat
 def files_of(site: Path) -> dict[str, bytes | None]:
     """Every file's bytes, and every folder (None): an empty folder left behind counts too."""
     return {p.relative_to(site).as_posix(): p.read_bytes() if p.is_file() else None for p in sorted(site.rglob("*"))}
+
+
+KILL_AT_STEP = """
+import os, sys
+from timeline.cli import main
+limit, count = int(sys.argv[1]), [0]
+def wrap(name):
+    real = getattr(os, name)
+    def step(*args, **kwargs):
+        count[0] += 1
+        if count[0] == limit:
+            os._exit(137)  # as SIGKILL: no cleanup of any kind
+        return real(*args, **kwargs)
+    setattr(os, name, step)
+for name in ("link", "unlink", "rename", "replace", "rmdir", "mkdir"):
+    wrap(name)
+code = main(sys.argv[2:])
+print(f"steps: {count[0]}")
+sys.exit(code)
+"""
+
+
+def test_a_build_killed_at_any_step_that_changes_the_disk_leaves_a_whole_site(tmp_path: Path) -> None:
+    """Every rename, link, unlink, mkdir and rmdir of a rebuild that changes every page, killed in turn."""
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(SMALL_CONTENT, content)
+    titles = ("Small timeline", "Retitled timeline")
+    args = ["build", "--content", str(content), "--templates", str(TEMPLATES), "--out", str(site), "--format", "json"]
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run(limit: int) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-c", KILL_AT_STEP, str(limit), *args]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+
+    def whole() -> str:
+        shown = set()
+        for page in site.rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            shown |= {title for title in titles if f">{title}</a>" in text}
+        assert len(shown) == 1, shown
+        return shown.pop()
+
+    assert run(0).returncode == 0
+    files = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    for title in (titles[1], titles[0]):  # the second round reuses the tree the first left in .site-previous
+        set_title(content, title)
+        limit, kills = 1, 0
+        while (result := run(limit)).returncode == 137:  # killed: the next run starts from what this one left
+            assert whole() in titles, f"killed at step {limit}"
+            assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == files
+            limit, kills = limit + max(1, limit // 3), kills + 1
+        assert result.returncode == 0, result.stderr
+        assert kills > 5
+        assert whole() == title
