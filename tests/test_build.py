@@ -97,11 +97,11 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path: Path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.manifest.json", "content", "site"]  # nothing left over
 
 
-def test_rebuild_replaces_the_site_and_drops_stale_files(tmp_path: Path) -> None:
+def test_a_forced_build_replaces_a_foreign_folder_and_drops_its_files(tmp_path: Path) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "stale.html").write_text("old", encoding="utf-8")
-    build(SMALL_CONTENT, site)
+    assert build_site(SMALL_CONTENT, ROOT / "templates", site, Diagnostics(), force=True) is not None
     assert not (site / "stale.html").exists()
     assert (site / "index.html").is_file()
 
@@ -134,12 +134,15 @@ def test_check_writes_nothing_and_reports_in_github_format(tmp_path: Path, monke
 
 
 def test_no_page_refers_to_another_host(real_site: Path) -> None:
-    """Only links to the sources' own articles (and the canonical address) leave the site."""
+    """Only links to the sources' own articles, to the GeoNames entries coordinates come from (and the canonical
+    address) leave the site."""
     timeline = load_timeline(ROOT / "content", Diagnostics())
     assert timeline is not None
     allowed = {s.url for s in timeline.sources.values() if s.url} | {
         s.archive_url for s in timeline.sources.values() if s.archive_url
     }
+    gazetteer = "https://www.geonames.org/"
+    allowed |= {gazetteer} | {f"{gazetteer}{p.geonames}" for p in timeline.places.values() if p.geonames}
     import re
 
     offenders = set()

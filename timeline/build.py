@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timeline.buildlock import BuildLock
 from timeline.collector import cycle_collector_paused
 from timeline.diagnostics import Diagnostics
-from timeline.output import inputs_fingerprint, read_manifest
+from timeline.manifest import Manifest, manifest_path, read_manifest, verified
+from timeline.output import OutsideOutput, inputs_fingerprint
 from timeline.progress import QUIET, Progress
+from timeline.report import BuildReport
+from timeline.sitetree import clean_leftovers
 from timeline.theme import template_folders
 
 if TYPE_CHECKING:  # the stages are imported when used, so a rebuild with nothing to do starts fast
     from timeline.content import RawContent
     from timeline.model import Timeline
 
+__all__ = ["BuildReport", "OutputRefused", "build_site", "check_content", "load_timeline"]
 
-@dataclass(frozen=True)
-class BuildReport:
-    pages: int
-    files: int
-    bytes: int
-    changed: int = 0  # files written (all of them on a first build)
-    removed: int = 0
-    rendered: int = 0  # pages made again (the others' inputs had not changed)
-    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+
+class OutputRefused(Exception):
+    """The output folder is not one a build may replace; `hint` says what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _inputs(content: Path, templates: Path) -> str:
@@ -62,26 +64,92 @@ def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
         return build_timeline(raw)
 
 
+def _refuse_unsafe(out: Path, content: Path, templates: Path, found: bool, force: bool) -> None:
+    """Raise OutputRefused unless replacing `out` can only lose a site this tool built (or `force` says so)."""
+    target = out.resolve()
+    for inputs, what in ((content, "content"), (templates, "templates")):
+        folder = inputs.resolve()
+        if folder == target or target in folder.parents or folder in target.parents:
+            raise OutputRefused(f"the output folder {out} overlaps the {what} folder {inputs}", "choose another --out")
+    if target.parent == target:
+        raise OutputRefused(f"the output folder {out} is the root of the filesystem", "choose another --out")
+    if os.path.lexists(target) and not target.is_dir():
+        raise OutputRefused(f"the output {out} is not a folder", "choose another --out, or remove the file")
+    if found or force or not target.is_dir():
+        return
+    with os.scandir(target) as entries:
+        if not any(entries):
+            return
+    raise OutputRefused(
+        f"the output folder {out} is not empty and was not built by timeline (no {manifest_path(target).name} beside it);"
+        " building would delete what it holds",
+        "choose another --out, or pass --force to replace its contents",
+    )
+
+
 def build_site(
-    content: Path, templates: Path, out: Path, diagnostics: Diagnostics, progress: Progress = QUIET
+    content: Path,
+    templates: Path,
+    out: Path,
+    diagnostics: Diagnostics,
+    progress: Progress = QUIET,
+    force: bool = False,
 ) -> BuildReport | None:
-    """Build the whole site into `out`; on any content error, report it and leave `out` untouched."""
-    inputs = _inputs(content, templates)
-    recorded, outputs = read_manifest(out)
-    if inputs and recorded == inputs and outputs:
-        return BuildReport(pages=0, files=len(outputs), bytes=0, up_to_date=True)
-    progress.update("reading content")
-    timeline = load_timeline(content, diagnostics)
-    if timeline is None:
-        return None
+    """Build the whole site into `out`; on any content error, report it and leave `out` untouched.
+
+    Raises OutputRefused when `out` is a folder this tool did not build (unless `force`), or holds the inputs.
+    """
+    target = Path(os.path.abspath(out))  # the lock, the manifest and the new tree go beside it
+    with BuildLock(target):
+        clean_leftovers(target)
+        manifest = read_manifest(target)
+        _refuse_unsafe(out, content, templates, manifest.found, force)
+        for entry in manifest.outside:
+            diagnostics.warning(
+                manifest_path(target),
+                1,
+                1,
+                f"the manifest lists {entry!r}, which is not inside {out}/; that entry was ignored",
+                "delete the manifest unless this tool wrote it; nothing outside the output folder is read or removed",
+            )
+        inputs = _inputs(content, templates)
+        trusted = manifest.describes(target)
+        if trusted and inputs and manifest.inputs == inputs and manifest.outputs:
+            return BuildReport(pages=0, files=len(manifest.outputs), bytes=0, up_to_date=True)
+        progress.update("reading content")
+        timeline = load_timeline(content, diagnostics)
+        if timeline is None:
+            return None
+        return _write(timeline, templates, target, out, inputs, manifest, diagnostics, progress)
+
+
+def _write(
+    timeline: Timeline,
+    templates: Path,
+    target: Path,
+    out: Path,
+    inputs: str,
+    manifest: Manifest,
+    diagnostics: Diagnostics,
+    progress: Progress,
+) -> BuildReport | None:
     from jinja2 import TemplateError
 
+    from timeline.output import SiteWriter
     from timeline.write import template_position, write_site  # rendering imports plotly; `check` never pays for it
 
+    if manifest.describes(target):
+        spare = manifest.previous if manifest.describes_previous(target) else None
+        writer = SiteWriter(target, inputs, manifest.outputs, spare, rotate=True)
+    else:  # a build was killed after its swap, or the folder comes from elsewhere: believe only the files
+        writer = SiteWriter(target, inputs, verified(target, manifest.outputs))
     try:
-        return write_site(timeline, templates, out, inputs, progress)
+        return write_site(timeline, templates, writer, progress)
     except TemplateError as exc:
         progress.done()
         path, line = template_position(exc, templates)
         diagnostics.error(path, line, 1, f"template error: {exc.message}", "fix the template; nothing was written")
-        return None
+    except OutsideOutput as exc:
+        progress.done()
+        diagnostics.error(out, 1, 1, str(exc), "nothing was written; report this as a bug")
+    return None

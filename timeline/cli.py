@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import __version__
-from timeline.build import build_site, check_content
+from timeline.build import OutputRefused, build_site, check_content
 from timeline.diagnostics import Diagnostics, format_diagnostics
 from timeline.progress import Progress
 from timeline.project import PROJECT_MARKER, find_root
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     formats(build)
     templates(build)
     build.add_argument("--out", type=Path, help="output folder (default: site/ of the project)")
+    build.add_argument("--force", action="store_true", help="replace --out even if this tool did not build what it holds")
     check = command("check", "check the content without writing anything")
     formats(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -165,7 +166,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _report(cached or diagnostics, args.format, args.strict)
     started = time.perf_counter()
     progress = Progress(enabled=None if args.format == "text" else False)
-    report = build_site(args.content, args.templates, args.out, diagnostics, progress)
+    try:
+        report = build_site(args.content, args.templates, args.out, diagnostics, progress, args.force)
+    except OutputRefused as exc:
+        progress.done()
+        print(f"timeline build: error: {exc}\n  hint: {exc.hint}", file=sys.stderr)
+        return EXIT_USAGE
     progress.done()
     status = _report(diagnostics, args.format)
     if report is None:

@@ -19,6 +19,7 @@ from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.files import files_under
 from timeline.markdown import MarkdownFindings, inspect_markdown, plain_text, remember_plain_text
+from timeline.pages import page_name_problem
 from timeline.parsecache import ParseCache, StatKey, stat_key
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import MAX_BYTES, MAX_REGISTRY_BYTES, Node, decode_utf8, parse_yaml, parse_yaml_bytes, read_file
@@ -301,6 +302,10 @@ def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
     folder = raw.root / "pages"
     for file in sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []:
         path = display_path(file, raw.root)
+        name_problem = page_name_problem(file.stem)
+        if name_problem is not None:
+            diagnostics.error(path, 1, 1, *name_problem)
+            continue
         data = file.read_bytes()
         text = decode_utf8(data, path, diagnostics)
         if text is None:

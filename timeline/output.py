@@ -1,41 +1,41 @@
-"""Writing the site: nothing touches the target until every output has been rendered.
+"""Writing the site: every build makes a whole tree beside the target and swaps it in (see sitetree).
 
-A first build stages the whole site in a temporary folder beside the target and swaps it in with
-two renames. A rebuild over a site this writer made (its manifest says so) stages only the files
-whose bytes changed, then moves them into place and removes outputs that are gone; the manifest of
-output hashes lives beside the target, not in it. Either way a failed build leaves the target as
-it was, and the same input gives the same bytes.
+The tree is the one the build before the last left in `.site-previous`, brought up to date: only the outputs
+that differ from what it holds are written (or hard-linked from the current site when the current site has
+them), and files it holds that are no longer outputs are removed. Without such a tree, a new one is made,
+unchanged files hard-linked from the current site. After the swap the old site becomes `.site-previous`
+and the manifest is written (see manifest). A failed build leaves the target as it was; the same input
+gives the same bytes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
-import json
 import os
+import secrets
 import shutil
-import tempfile
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from timeline.files import files_under
+from timeline.manifest import Recorded, write_manifest
+from timeline.sitetree import is_inside, keep_as_previous, new_tree, previous_tree, remove_tree, swap_in
 
 
 @dataclass(frozen=True)
 class Staged:
     size: int
     digest: str
-    changed: bool  # written to the staging folder (else identical to the file already in the target)
+    changed: bool  # its bytes differ from the current site's file at this path (or there is none)
     key: str = ""  # what the output was made from (see pagekeys); empty when not tracked
 
 
-class Recorded(NamedTuple):
-    """What the manifest says of one output of the last build."""
-
-    digest: str
-    size: int
-    key: str
+class OutsideOutput(ValueError):
+    """An output path that would lead out of the output folder."""
 
 
 def digest(data: bytes) -> str:
@@ -47,68 +47,63 @@ def fingerprint(data: bytes) -> str:
     return digest(data)[:10]
 
 
-def stage(staging: Path, relative: str, data: bytes, previous: dict[str, Recorded], key: str = "") -> Staged:
-    """Put one output in the staging folder unless the target already holds these exact bytes."""
-    hashed = digest(data)
-    recorded = previous.get(relative)
-    if recorded is not None and recorded.digest == hashed:
-        return Staged(len(data), hashed, changed=False, key=key)
-    path = staging / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return Staged(len(data), hashed, changed=True, key=key)
-
-
-def manifest_path(target: Path) -> Path:
-    """Where the hashes of a site's files are kept: beside it, so the site holds only the site."""
-    return target.parent / f".{target.name}.manifest.json"
-
-
-MANIFEST_FORMAT = 2
-
-
-def read_manifest(target: Path) -> tuple[str, dict[str, Recorded]]:
-    """The inputs fingerprint and what is recorded of each output of the site in `target`, if this writer made it."""
-    try:
-        manifest = json.loads(manifest_path(target).read_text(encoding="utf-8"))
-        if manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest["inputs"], str) or not target.is_dir():
-            return "", {}
-        return manifest["inputs"], {path: Recorded(*entry) for path, entry in manifest["outputs"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return "", {}
-
-
 SETTLE_SECONDS = 2.0  # a file changed this recently may change again within its timestamp's resolution
 
 
 def inputs_fingerprint(folders: list[Path], extra: str) -> str:
-    """A hash of every file's path, size and modification time under `folders`, and `extra`.
+    """A hash of every file's path, size, inode and modification and change times under `folders`, and `extra`.
 
-    Cheap (no file is read), so a rebuild with nothing changed can stop here. Empty when a file was
-    modified in the last couple of seconds: an edit of the same size within one timestamp tick would
-    look unchanged, so such a fingerprint is not to be trusted or stored.
+    Cheap (no file is read), so a rebuild with nothing changed can stop here. The change time catches an
+    edit whose size and modification time were kept (`cp -p`, `touch -r`): no tool can set it back. Empty
+    when a file changed in the last couple of seconds, as an edit within one timestamp tick could look
+    unchanged: such a fingerprint is not to be trusted or stored, and the build then compares contents.
     """
     hasher = hashlib.sha256(extra.encode("utf-8"))
     settled = time.time_ns() - int(SETTLE_SECONDS * 1e9)
     for folder in folders:
         for path in files_under(folder):
             info = os.stat(path)
-            if info.st_mtime_ns > settled:
+            if max(info.st_mtime_ns, info.st_ctime_ns) > settled:
                 return ""
-            hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+            hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
     return hasher.hexdigest()
 
 
 class SiteWriter:
-    """Stages outputs; `commit` puts them in place, `discard` forgets them."""
+    """Makes the next tree beside `target`; `commit` swaps it in and writes the manifest, `discard` forgets it.
 
-    def __init__(self, target: Path, inputs: str = "") -> None:
+    `previous` is what the current site holds that may be reused: entries of a manifest that describes the
+    folder, or that were checked against its files. `spare` is what `.site-previous` holds, when the
+    manifest vouches for it; `rotate` keeps the current site as the next `.site-previous` (only when
+    `previous` lists all of it).
+    """
+
+    def __init__(
+        self,
+        target: Path,
+        inputs: str = "",
+        previous: dict[str, Recorded] | None = None,
+        spare: dict[str, Recorded] | None = None,
+        rotate: bool = False,
+    ) -> None:
         self.target = target
         self.inputs = inputs
         target.parent.mkdir(parents=True, exist_ok=True)
-        self.previous = read_manifest(target)[1]
-        self.staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-", dir=target.parent))
+        self.previous = previous or {}
+        self.rotate = rotate
+        self.present: dict[str, Recorded] = {}  # what the tree being made already holds
+        spare_path = previous_tree(target)
+        if spare is not None:
+            self.staging = target.parent / f".{target.name}-build-{secrets.token_hex(4)}"
+            os.rename(spare_path, self.staging)  # from now on the manifest no longer vouches for it
+            self.present = spare
+        else:
+            if os.path.lexists(spare_path):
+                remove_tree(spare_path)
+            self.staging = new_tree(target)
         self.outputs: dict[str, Staged] = {}
+        self._folders: set[str] = {""}
+        self._tried: set[str] = set()  # outputs staged and then dropped, to be staged again (see `forget`)
 
     @property
     def written(self) -> dict[str, int]:
@@ -123,19 +118,94 @@ class SiteWriter:
     def removed(self) -> list[str]:
         return sorted(self.previous.keys() - self.outputs.keys())
 
+    def _folder_for(self, relative: str) -> None:
+        folder = relative.rpartition("/")[0]
+        if folder in self._folders:
+            return
+        parts = folder.split("/")
+        for depth in range(1, len(parts) + 1):
+            partial = "/".join(parts[:depth])
+            if partial not in self._folders:
+                path = self.staging / partial
+                try:
+                    os.mkdir(path)
+                    os.chmod(path, 0o755)
+                except FileExistsError:
+                    if not path.is_dir() or path.is_symlink():  # a file the reused tree had where a folder goes now
+                        path.unlink()
+                        os.mkdir(path)
+                        os.chmod(path, 0o755)
+                self._folders.add(partial)
+
+    def _holds(self, relative: str, digest_: str) -> bool:
+        """Whether the tree being made already has these bytes at `relative`."""
+        held = self.present.get(relative)
+        return held is not None and held.digest == digest_ and relative not in self._tried
+
+    def _clear(self, relative: str) -> None:
+        """Remove what the tree holds at `relative`, never writing through it: it may be a link to the site's file."""
+        if relative in self.present or relative in self._tried:
+            path = self.staging / relative
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+
+    def _link_old(self, relative: str, recorded: Recorded) -> bool:
+        """Put the current site's file for `relative` in the new tree; False if it is not there as recorded."""
+        source = self.target / relative
+        try:
+            info = os.lstat(source)
+        except OSError:
+            return False
+        if not stat.S_ISREG(info.st_mode) or info.st_size != recorded.size:
+            return False
+        self._folder_for(relative)
+        self._clear(relative)
+        try:
+            os.link(source, self.staging / relative, follow_symlinks=False)
+        except OSError as error:
+            if error.errno == errno.ENOENT:
+                return False
+            shutil.copyfile(source, self.staging / relative)  # a filesystem without hard links
+            os.chmod(self.staging / relative, 0o644)
+        return True
+
+    def stage(self, relative: str, data: bytes, key: str = "") -> Staged:
+        """Put one output in the new tree, writing only bytes it does not already have. Safe in worker processes."""
+        if not is_inside(relative):
+            raise OutsideOutput(f"an output path leads outside the output folder: {relative!r}")
+        hashed = digest(data)
+        recorded = self.previous.get(relative)
+        same = recorded is not None and recorded.digest == hashed
+        if self._holds(relative, hashed) or (same and self._link_old(relative, recorded)):  # type: ignore[arg-type]
+            return Staged(len(data), hashed, changed=not same, key=key)
+        self._folder_for(relative)
+        self._clear(relative)
+        descriptor = os.open(self.staging / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        with os.fdopen(descriptor, "wb") as stream:
+            os.fchmod(descriptor, 0o644)
+            stream.write(data)
+        return Staged(len(data), hashed, changed=True, key=key)
+
     def write(self, relative: str, content: str | bytes, key: str = "") -> None:
         """One output, by its path relative to the site root (e.g. 'events/x/index.html')."""
         if relative in self.outputs:
             raise ValueError(f"two outputs want the same path: {relative}")
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.outputs[relative] = stage(self.staging, relative, data, self.previous, key)
+        self.outputs[relative] = self.stage(relative, data, key)
 
     def keep_all(self, key: str) -> bool:
-        """Keep every output the last build made from inputs with this key; False if it made none."""
+        """Keep every output the last build made from inputs with this key; False if any cannot be kept."""
         kept = [relative for relative, recorded in self.previous.items() if key and recorded.key == key]
-        for relative in kept:
-            self.keep(relative, key)
-        return bool(kept)
+        if not kept or any(relative in self.outputs for relative in kept):
+            return False
+        linked = [relative for relative in kept if self.keep(relative, key)]
+        if len(linked) == len(kept):
+            return True
+        for relative in linked:  # the whole group is made again
+            self.forget(relative)
+        return False
 
     def keep(self, relative: str, key: str) -> bool:
         """Keep the output the last build made from the same inputs (same key), without making it again."""
@@ -144,8 +214,15 @@ class SiteWriter:
             return False
         if relative in self.outputs:
             raise ValueError(f"two outputs want the same path: {relative}")
+        if not self._holds(relative, recorded.digest) and not self._link_old(relative, recorded):
+            return False
         self.outputs[relative] = Staged(recorded.size, recorded.digest, changed=False, key=key)
         return True
+
+    def forget(self, relative: str) -> None:
+        """Drop an output that may have been staged (by a worker, say): it will be staged again, or removed."""
+        self.outputs.pop(relative, None)
+        self._tried.add(relative)
 
     def record(self, staged: dict[str, Staged]) -> None:
         """Outputs another process staged."""
@@ -154,41 +231,29 @@ class SiteWriter:
             raise ValueError(f"two outputs want the same path: {sorted(clash)[0]}")
         self.outputs.update(staged)
 
+    def _remove_stale(self) -> None:
+        """Remove what the reused tree holds that is no longer an output, and the folders that leaves empty."""
+        for relative in sorted((self.present.keys() | self._tried) - self.outputs.keys()):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.staging / relative)
+            folder = relative.rpartition("/")[0]
+            while folder:
+                try:
+                    os.rmdir(self.staging / folder)
+                except OSError:
+                    break
+                folder = folder.rpartition("/")[0]
+
     def commit(self) -> None:
-        for path in self.staging.rglob("*"):
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        """Swap the new tree in, keep the old one for the next build, then record both."""
+        self._remove_stale()
         self.staging.chmod(0o755)
-        if self.previous:
-            self._update_in_place()
-        else:
-            self._swap()
-        outputs = {relative: [staged.digest, staged.size, staged.key] for relative, staged in sorted(self.outputs.items())}
-        manifest = {"format": MANIFEST_FORMAT, "inputs": self.inputs, "outputs": outputs}
-        manifest_path(self.target).write_text(json.dumps(manifest, indent=0, sort_keys=True) + "\n", encoding="utf-8")
-
-    def _swap(self) -> None:
-        """Replace the whole target with the staged site: two renames, so readers never see half a site."""
-        old = None
-        if self.target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{self.target.name}-old-", dir=self.target.parent))
-            os.replace(self.target, old / "site")
-        os.replace(self.staging, self.target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-    def _update_in_place(self) -> None:
-        """Move the changed files into the target and delete outputs that are gone."""
-        for relative in self.changed:
-            destination = self.target / relative
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging / relative, destination)
-        for relative in self.removed:
-            (self.target / relative).unlink(missing_ok=True)
-            folder = (self.target / relative).parent
-            while folder != self.target and folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-                folder = folder.parent
-        shutil.rmtree(self.staging, ignore_errors=True)
+        old = swap_in(self.staging, self.target)
+        kept = old is not None and self.rotate and keep_as_previous(old, self.target)
+        if old is not None and not kept:
+            remove_tree(old)
+        outputs = {relative: Recorded(s.digest, s.size, s.key) for relative, s in self.outputs.items()}
+        write_manifest(self.target, self.inputs, outputs, self.previous if kept else None)
 
     def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        remove_tree(self.staging)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from timeline.edtf import MONTHS
 from timeline.exports import export_listing
+from timeline.fields import ID_PATTERN
 from timeline.model import Episode, Event, Source, Timeline
 
 
@@ -32,6 +34,37 @@ class PageSpec:
     def root(self) -> str:
         """Relative path from this page back to the site root."""
         return "../" * self.path.count("/")
+
+
+SITE_FOLDERS = frozenset(
+    {
+        "actors",
+        "charts",
+        "compare",
+        "data",
+        "episodes",
+        "events",
+        "exports",
+        "places",
+        "search",
+        "sources",
+        "static",
+        "tags",
+        "timeline",
+    }
+)  # the folders at the site root that the site's own pages and files live in; a content page may not take one's name
+
+
+def page_name_problem(name: str) -> tuple[str, str] | None:
+    """Why a content page may not be called `name` (it becomes the folder `name/` at the site root), with a hint."""
+    if not re.fullmatch(ID_PATTERN, name):
+        return (
+            f"the page name {name!r} is not an id: lowercase letters and digits, words joined by single hyphens",
+            "rename the file, e.g. to about.md or our-sources.md",
+        )
+    if name in SITE_FOLDERS:
+        return f"the page name {name!r} is taken by the site's own {name}/ folder", f"rename the file, e.g. to about-{name}.md"
+    return None
 
 
 HOME_PAGE_EVENTS = 300  # above this many events the home page previews each section and links a page per month

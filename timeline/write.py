@@ -1,4 +1,4 @@
-"""Render every output of the site and write it atomically."""
+"""Render every output of the site and hand it to the writer, which swaps the whole new site in."""
 
 from __future__ import annotations
 
@@ -7,23 +7,25 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateSyntaxError
 
-from timeline.build import BuildReport
 from timeline.charts import build_charts, build_maps, map_assets, plotly_assets, plotly_style_ids
 from timeline.exports import export_files
 from timeline.exports.jsonfeed import json_feed
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
 from timeline.model import Timeline
-from timeline.output import SiteWriter, Staged, fingerprint, stage
+from timeline.output import SiteWriter, Staged, fingerprint
 from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.report import BuildReport
 from timeline.search import search_files
 from timeline.theme import static_files
 
@@ -73,8 +75,19 @@ def _render_chunk(start: int) -> dict[str, Staged]:
     env, pages, keys, writer = _SHARED["env"], _SHARED["pages"], _SHARED["keys"], _SHARED["writer"]
     staged = {}
     for page, key in zip(pages[start : start + CHUNK], keys[start : start + CHUNK], strict=True):
-        staged[page.output] = stage(writer.staging, page.output, _render(env, page), writer.previous, key)
+        staged[page.output] = writer.stage(page.output, _render(env, page), key)
     return staged
+
+
+def _die_with_parent(parent: int) -> None:
+    """Run in each worker: stop when the build is killed (even by SIGKILL) instead of waiting for work forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _workers() -> int:
@@ -92,14 +105,16 @@ def render_pages(
         gc.freeze()  # else a collection in a worker writes to every object's header, copying the whole model
         done = len(writer.outputs)
         try:
-            with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
+            context = multiprocessing.get_context("fork")
+            start, parent = _die_with_parent, (os.getpid(),)
+            with context.Pool(workers, start, parent, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
                 for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
                     writer.record(staged)
                     progress.update("rendering pages", len(writer.outputs) - done, len(pages))
             return
         except TemplateError:
             for page in pages:  # render again here, where the error's traceback points at the template line
-                writer.outputs.pop(page.output, None)
+                writer.forget(page.output)
         finally:
             _SHARED.clear()
     for number, (page, key) in enumerate(zip(pages, keys, strict=True), start=1):
@@ -135,8 +150,8 @@ def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def write_site(timeline: Timeline, templates: Path, out: Path, inputs: str = "", progress: Progress = QUIET) -> BuildReport:
-    writer = SiteWriter(out, inputs)
+def write_site(timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET) -> BuildReport:
+    """Render what changed, reuse what the writer has from the last builds, and swap the new site in."""
     try:
         assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
