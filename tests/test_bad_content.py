@@ -11,6 +11,8 @@ import pytest
 
 from tests import bad_cases
 from timeline.cli import main
+from timeline.manifest import Recorded, manifest_path, write_manifest
+from timeline.output import digest
 
 CASES = bad_cases.case_names()
 PREVIOUS_SITE = {
@@ -24,14 +26,22 @@ GITHUB_ANNOTATION = re.compile(
     r"^::(?P<severity>error|warning) file=(?P<path>content/[^,]+),line=(?P<line>[1-9]\d*),col=(?P<column>[1-9]\d*),"
     r"title=[^:]+::\S.*$"
 )
+MANIFEST = ".site.manifest.json"  # beside site/, in the snapshot of a previous site
 SUMMARY = re.compile(r"^(?P<errors>\d+) error\(s\), (?P<warnings>\d+) warning\(s\)$")
 
 
 def write_previous_site(site: Path) -> dict[str, bytes]:
+    """A site an earlier build made (with the manifest a build leaves beside it); returns its files and manifest."""
     for relative, data in PREVIOUS_SITE.items():
         (site / relative).parent.mkdir(parents=True, exist_ok=True)
         (site / relative).write_bytes(data)
-    return snapshot(site)
+    write_manifest(site, "", {r: Recorded(digest(d), len(d), "") for r, d in PREVIOUS_SITE.items()}, None)
+    return {**snapshot(site), MANIFEST: manifest_path(site).read_bytes()}
+
+
+def after_failure(site: Path) -> dict[str, bytes]:
+    """What a failed build left of the previous site: its files and its manifest."""
+    return {**snapshot(site), MANIFEST: manifest_path(site).read_bytes()}
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -95,8 +105,8 @@ def test_build_reports_the_expected_diagnostics_and_keeps_the_previous_site(
     assert bad_cases.contract(bad_cases.diagnostics_text(captured.err)) == bad_cases.contract(bad_cases.expected(name))
     assert code == 1
     assert captured.err.endswith("build failed: site/ was left as it was\n")
-    assert snapshot(tmp_path / "site") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"], "no temporary folder is left behind"
+    assert after_failure(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.manifest.json", "content", "site"], "no temporary folder is left"
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -183,8 +193,8 @@ def test_a_missing_templates_folder_given_on_the_command_line_fails_cleanly(
     assert code == 2
     assert "Traceback" not in err
     assert "--templates mine" in err
-    assert snapshot(tmp_path / "site") == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "site"]
+    assert after_failure(tmp_path / "site") == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.manifest.json", "content", "site"]
 
 
 def _check_overlay(tmp_path: Path, files: dict[str, str]) -> tuple[int, str]:
