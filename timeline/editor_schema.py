@@ -79,9 +79,9 @@ def editor_value(node: Node) -> Any:
         return None
     if node.value in ("true", "True", "TRUE", "false", "False", "FALSE"):
         return node.value.lower() == "true"
-    if _YAML12_INT.match(node.value):
+    if _YAML12_INT.fullmatch(node.value):
         return int(node.value)
-    if _YAML12_FLOAT.match(node.value):
+    if _YAML12_FLOAT.fullmatch(node.value):
         return float(node.value)
     return node.value
 

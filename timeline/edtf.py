@@ -133,7 +133,7 @@ class EdtfDate:
 
 
 def _parse_point(text: str) -> EdtfPoint:
-    match = _PART.match(text)
+    match = _PART.fullmatch(text)
     if not match:
         raise EdtfError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day, qualifier = match.groups()

@@ -161,8 +161,9 @@ class Registry(FieldType):
         entries: dict[str, Any] = {}
         id_type = Identifier(description="id")
         for key, child in node.items:
-            if not ID_RE.match(key.value):
-                ctx.error(key, key.value, f"the id '{shorten(key.value)}' is not valid", id_type.pattern_hint)
+            if not ID_RE.fullmatch(key.value):
+                shown = key.value if len(key.value) <= 40 else shorten(key.value)  # whitespace kept: it may be the fault
+                ctx.error(key, key.value, f"the id '{shown}' is not valid", id_type.pattern_hint)
                 continue
             value = self.record.convert(child, key.value, ctx)
             if value is not INVALID:

@@ -54,7 +54,7 @@ class Text(Scalar):
             message = f"{label(where)} contains the invisible direction control {code}, which reorders how the text is shown"
             ctx.error(node, where, message, BIDI_HINT)
             return INVALID
-        if self.pattern and not compiled(self.pattern).match(value):
+        if self.pattern and not compiled(self.pattern).fullmatch(value):
             ctx.error(node, where, f"{label(where)} is '{shorten(value)}', which is not valid", self.pattern_hint)
             return INVALID
         if self.markdown:
@@ -131,7 +131,7 @@ class Url(Text):
         value = super().parse(node, where, ctx)
         if value is INVALID:
             return value
-        if not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+([/?#][^\s]*)?$", value):
+        if not re.fullmatch(r"^https?://[^\s/?#]+\.[^\s/?#]+([/?#][^\s]*)?$", value):
             ctx.error(
                 node,
                 where,

@@ -48,7 +48,7 @@ class Integer(Scalar):
     expected: str = "a whole number"
 
     def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
-        if not _INT.match(node.value.strip()):
+        if not _INT.fullmatch(node.value.strip()):
             ctx.error(node, where, f"{label(where)} should be a whole number, but it is {describe(node)}", self.example())
             return INVALID
         return _in_range(int(node.value), self.minimum, self.maximum, node, where, ctx)
@@ -71,7 +71,7 @@ class Number(Scalar):
 
     def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
         text = node.value.strip().replace("_", "")
-        if not _NUMBER.match(text):
+        if not _NUMBER.fullmatch(text):
             hint = "write digits only, with a dot for decimals: 26700 or 48.9"
             ctx.error(node, where, f"{label(where)} should be a number, but it is {describe(node)}", hint)
             return INVALID

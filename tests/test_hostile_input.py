@@ -1,0 +1,191 @@
+"""Hostile input that once crashed, escaped content/ or fooled the terminal: links, control characters,
+floods of errors, huge pages. Each test runs `check` or `build` on a copy of the small site in tmp_path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.bad_cases import BUILD_ARGS, CHECK_ARGS, SMALL_CONTENT, run_cli
+from timeline.diagnostics import MAX_PER_FILE
+
+HAIDAI = Path("events/2022/2022-07-03-haidai-account.yaml")
+SECRET = "root:x:0:0:root:/root:/bin/bash"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the small site in tmp_path/project/content, and a secret file outside the project."""
+    shutil.copytree(SMALL_CONTENT, tmp_path / "project" / "content")
+    (tmp_path / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    return tmp_path / "project"
+
+
+def run(project: Path, *args: str) -> tuple[int, str]:
+    code, out, err = run_cli(list(args), project)
+    assert "Traceback" not in out + err
+    return code, out + err
+
+
+def both(project: Path) -> list[tuple[int, str]]:
+    """`check` and `build` on the project, each with its exit code and output."""
+    return [run(project, *CHECK_ARGS), run(project, *BUILD_ARGS)]
+
+
+# ---- Symbolic links: none inside content/, each one an error with its own path, the target never read ---------
+
+
+def test_an_event_linked_to_a_file_outside_content_is_refused_and_not_published(project: Path) -> None:
+    outside = project.parent / "2022-07-05-elsewhere.yaml"
+    outside.write_bytes((SMALL_CONTENT / HAIDAI).read_bytes().replace(b"2022-07-03", b"2022-07-05"))
+    (project / "content/events/2022/2022-07-05-elsewhere.yaml").symlink_to(outside)
+    for code, output in both(project):
+        assert code == 1
+        assert "content/events/2022/2022-07-05-elsewhere.yaml:1:1: error: this is a symbolic link" in output
+    assert not (project / "site").exists()
+
+
+def test_a_link_to_a_secret_file_never_shows_its_content(project: Path) -> None:
+    (project / "content/site.yaml").unlink()
+    (project / "content/site.yaml").symlink_to(project.parent / "secret.txt")
+    (project / "content/pages/secret.md").symlink_to(project.parent / "secret.txt")
+    for code, output in both(project):
+        assert code == 1
+        assert SECRET not in output
+        assert "root:" not in output
+        assert "content/site.yaml:1:1: error: this is a symbolic link" in output
+        assert "content/pages/secret.md:1:1: error: this is a symbolic link" in output
+
+
+def test_link_loops_and_dangling_links_are_errors_not_crashes(project: Path) -> None:
+    events = project / "content/events/2022"
+    (events / "2022-07-05-loop.yaml").symlink_to("2022-07-05-loop.yaml")
+    (events / "2022-07-06-dangling.yaml").symlink_to(project.parent / "nowhere.yaml")
+    (project / "content/actors-loop").symlink_to("actors-loop")  # not a content file, and harmless
+    for code, output in both(project):
+        assert code == 1
+        assert "content/events/2022/2022-07-05-loop.yaml:1:1: error: this is a symbolic link" in output
+        assert "content/events/2022/2022-07-06-dangling.yaml:1:1: error: this is a symbolic link" in output
+
+
+def test_a_linked_year_folder_is_an_error_not_silently_skipped(project: Path) -> None:
+    elsewhere = project.parent / "2023"
+    elsewhere.mkdir()
+    (elsewhere / "2023-01-01-new-year.yaml").write_bytes((SMALL_CONTENT / HAIDAI).read_bytes())
+    (project / "content/events/2023").symlink_to(elsewhere)
+    for code, output in both(project):
+        assert code == 1
+        assert "content/events/2023:1:1: error: this is a symbolic link" in output
+
+
+def test_a_named_pipe_does_not_make_the_build_wait(project: Path) -> None:
+    os.mkfifo(project / "content/events/2022/2022-07-05-pipe.yaml")
+    for code, output in both(project):
+        assert code == 1
+        assert "content/events/2022/2022-07-05-pipe.yaml:1:1: error: this is neither a file nor a folder" in output
+
+
+def test_a_linked_content_folder_is_the_users_choice_and_builds(project: Path) -> None:
+    (project / "content").rename(project / "real-content")
+    (project / "content").symlink_to("real-content")
+    assert run(project, *CHECK_ARGS)[0] == 0
+
+
+# ---- Control characters: refused with a position, escaped in everything printed --------------------------------
+
+
+@pytest.mark.parametrize("style", ["text", "github"])
+def test_check_never_prints_a_control_character(project: Path, style: str) -> None:
+    event = project / "content" / HAIDAI
+    event.write_bytes(event.read_bytes().replace(b"actors: [haidai]", b'"actors\\e[2J\\x9b": [haidai]'))
+    code, output = run(project, "check", "--content", "content", "--format", style)
+    assert code == 1
+    assert f"content/{HAIDAI.as_posix()}" in output
+    assert "4" in output
+    assert "U+001B" in output
+    assert not any(char in output for char in "\x1b\x9b\r")
+
+
+@pytest.mark.parametrize("style", ["text", "github"])
+def test_invisible_characters_echoed_from_content_are_escaped(project: Path, style: str) -> None:
+    """Not control characters, so allowed in a key, but direction controls in an
+    echoed key would break or disguise the line printed."""
+    event = project / "content" / HAIDAI
+    event.write_bytes(event.read_bytes().replace(b"actors: [haidai]", "actors\u2066x\u202e: [haidai]".encode()))
+    code, output = run(project, "check", "--content", "content", "--format", style)
+    assert code == 1
+    assert "\u2066" not in output
+    assert "\u202e" not in output
+    assert "actors\\u2066x\\u202e" in output
+
+
+def test_a_control_character_in_a_file_name_is_escaped(project: Path) -> None:
+    events = project / "content/events/2022"
+    (events / "2022-07-05-bell\x07.yaml").write_bytes((SMALL_CONTENT / HAIDAI).read_bytes())
+    code, output = run(project, *CHECK_ARGS)
+    assert code == 1
+    assert "\x07" not in output
+    assert "2022-07-05-bell\\x07.yaml" in output
+
+
+def test_a_title_with_a_control_character_never_reaches_the_feed(project: Path) -> None:
+    event = project / "content" / HAIDAI
+    text = event.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    event.write_text(text.replace(title, 'title: "Haidai\\x01 speaks"'), encoding="utf-8")
+    for code, output in both(project):
+        assert code == 1
+        assert f"content/{HAIDAI.as_posix()}:2:8: error: the value contains the control character U+0001" in output
+
+
+# ---- Floods: a bounded number of messages and suggestions per file ---------------------------------------------
+
+
+def _many_unknown_tags(project: Path, tags: int, unknown: int) -> None:
+    registry = project / "content/tags.yaml"
+    extra = "".join(f"topic-{i:05d}-words:\n  label: Topic {i}\n  description: A topic.\n" for i in range(tags))
+    registry.write_text(registry.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    event = project / "content" / HAIDAI
+    refs = ", ".join(f"topic-{i:05d}-wrds" for i in range(unknown))
+    event.write_text(event.read_text(encoding="utf-8").replace("tags: [", f"tags: [{refs}, ", 1), encoding="utf-8")
+
+
+def test_thousands_of_unknown_tags_give_a_bounded_number_of_messages(project: Path) -> None:
+    _many_unknown_tags(project, tags=3000, unknown=3000)
+    started = time.perf_counter()
+    code, output = run(project, *CHECK_ARGS)
+    print(f"check with 3,000 unknown tags against 3,000 known ones: {time.perf_counter() - started:.2f} s")
+    assert code == 1
+    event_errors = [line for line in output.splitlines() if line.startswith(f"content/{HAIDAI.as_posix()}:")]
+    assert len(event_errors) == MAX_PER_FILE + 1
+    assert f"error: more than {MAX_PER_FILE} errors in this file; the rest are not shown" in output
+    assert output.count("did you mean") <= 20
+
+
+def test_a_file_full_of_unknown_keys_gives_a_bounded_number_of_messages(project: Path) -> None:
+    event = project / "content" / HAIDAI
+    event.write_text(event.read_text(encoding="utf-8") + "".join(f"key{i}: x\n" for i in range(5000)), encoding="utf-8")
+    code, output = run(project, *CHECK_ARGS)
+    assert code == 1
+    assert sum(line.startswith(f"content/{HAIDAI.as_posix()}:") for line in output.splitlines()) == MAX_PER_FILE + 1
+
+
+# ---- Pages: CRLF, unclosed front matter, size -----------------------------------------------------------------
+
+
+def test_a_page_with_windows_line_ends_has_front_matter(project: Path) -> None:
+    page = project / "content/pages/about.md"
+    page.write_bytes(page.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(project, *CHECK_ARGS) == (0, "")
+
+
+def test_a_huge_page_is_refused_without_reading_it_all(project: Path) -> None:
+    page = project / "content/pages/huge.md"
+    page.write_bytes(b"---\ntitle: Huge\n---\n" + b"word " * 6_000_000)  # 30 MB
+    code, output = run(project, *CHECK_ARGS)
+    assert code == 1
+    assert "content/pages/huge.md:1:1: error: the file is larger than 2,000,000 bytes" in output
