@@ -189,3 +189,44 @@ def test_a_huge_page_is_refused_without_reading_it_all(project: Path) -> None:
     code, output = run(project, *CHECK_ARGS)
     assert code == 1
     assert "content/pages/huge.md:1:1: error: the file is larger than 2,000,000 bytes" in output
+
+
+# ---- Content that passed `check` but crashed `build` ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where"), [("end: 2025-07-01", "end: 9999-12-31", "12:8"), ("start: 2022-07-01", "start: 0001-01-01", "4:10")]
+)
+def test_an_episode_at_the_end_of_the_calendar_is_refused_by_check_and_build(
+    project: Path, old: str, new: str, where: str
+) -> None:
+    episodes = project / "content/episodes.yaml"
+    episodes.write_text(episodes.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    for code, output in both(project):
+        assert code == 1
+        assert f"content/episodes.yaml:{where}: error:" in output
+        assert "day of the calendar" in output
+
+
+def test_an_importance_of_thousands_of_digits_is_an_error_not_a_crash(project: Path) -> None:
+    event = project / "content" / HAIDAI
+    event.write_text(event.read_text(encoding="utf-8") + "importance: " + "9" * 5000 + "\n", encoding="utf-8")
+    for code, output in both(project):
+        assert code == 1
+        assert "error: 'importance' is '999" in output
+        assert "a number too large to use" in output
+
+
+def test_an_empty_new_project_builds(tmp_path: Path) -> None:
+    """site.yaml and registries holding nothing yet: no events, no sources, no pages."""
+    content = tmp_path / "content"
+    content.mkdir()
+    site = (SMALL_CONTENT / "site.yaml").read_text(encoding="utf-8")
+    (content / "site.yaml").write_text(site[: site.index("comparison:")], encoding="utf-8")
+    for registry in ("actors", "places", "sources", "tags", "episodes"):
+        (content / f"{registry}.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    assert run(tmp_path, *CHECK_ARGS) == (0, "")
+    code, output = run(tmp_path, *BUILD_ARGS, "--templates", str(Path(__file__).resolve().parents[1] / "templates"))
+    assert code == 0, output
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "feed.xml").is_file()

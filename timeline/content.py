@@ -22,7 +22,16 @@ from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.markdown import MarkdownFindings, inspect_markdown, plain_text, remember_plain_text
 from timeline.parsecache import ParseCache, StatKey, stat_key
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
-from timeline.yamlsource import MAX_BYTES, MAX_REGISTRY_BYTES, Node, decode_utf8, parse_yaml, parse_yaml_bytes, read_file
+from timeline.yamlsource import (
+    MAX_BYTES,
+    MAX_REGISTRY_BYTES,
+    Node,
+    decode_utf8,
+    is_blank,
+    parse_yaml,
+    parse_yaml_bytes,
+    read_file,
+)
 
 EVENT_STEM = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -102,6 +111,8 @@ def _read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = Fal
     diagnostics = Diagnostics()
     limit = MAX_BYTES if schema is EVENT else MAX_REGISTRY_BYTES
     data = read_file(file, path, diagnostics, limit)
+    if data is not None and schema in REGISTRIES.values() and is_blank(data.decode("utf-8", errors="replace")):
+        return _Converted({}, {}, {}, [], [], digest=hashlib.sha256(data).hexdigest())  # a new project's registry
     node = None if data is None else parse_yaml_bytes(data, path, diagnostics, limit)
     if node is None:
         return _Converted(INVALID, {}, {}, [], diagnostics.items)

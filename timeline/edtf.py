@@ -151,6 +151,16 @@ def _parse_point(text: str) -> EdtfPoint:
     return EdtfPoint(y, m, d, qualifier)
 
 
+def check_drawable(date: EdtfDate) -> None:
+    """Raise EdtfError for a date that touches the first or last day of the calendar (0001-01-01, 9999-12-31):
+    a chart pads its axis by a day on each side, which would overflow Python's dates."""
+    if date.first_day == dt.date.min or date.last_day == dt.date.max:
+        raise EdtfError(
+            f"'{date}' reaches the {'first' if date.first_day == dt.date.min else 'last'} day of the calendar, which cannot be drawn",
+            "dates run from 0001-01-02 to 9999-12-30; write the real date",
+        )
+
+
 def parse_edtf(text: str) -> EdtfDate:
     """Parse a date of the supported subset, raising EdtfError with a readable reason."""
     text = text.strip()

@@ -121,7 +121,7 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_
     if len(text) > limit:
         diagnostics.error(path, 1, 1, f"the file is larger than {limit:,} characters", TOO_LARGE_HINT)
         return None
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    if is_blank(text):
         diagnostics.error(path, 1, 1, "the file is empty", "add the content, or delete the file")
         return None
     control = control_position(text, RAW_CONTROL)
@@ -176,6 +176,11 @@ def _refuse_escaped_controls(root: Node | None) -> None:
             char = VALUE_CONTROL.search(node.value).group()  # type: ignore[union-attr]
             message = f"the value contains the control character {describe_control(char)}"
             raise _Refused(node.line, node.column, message, "remove the escape sequence (such as \\e or \\x01) that writes it")
+
+
+def is_blank(text: str) -> bool:
+    """Whether a file holds nothing but blank lines and comments."""
+    return not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
 
 
 _TAB_MESSAGE = ("a tab is used for indentation", "YAML indents with spaces only: replace the tab with spaces")

@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from timeline.edtf import EdtfError, parse_edtf
+from timeline.edtf import EdtfError, check_drawable, parse_edtf
 from timeline.fields.base import INVALID, Context, Scalar, describe, described, label
 from timeline.fields.suggest import closest
 from timeline.yamlsource import Node, ScalarNode
 
+MAX_DIGITS = 100
 _INT = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
@@ -26,7 +27,9 @@ class Date(Scalar):
 
     def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
         try:
-            return parse_edtf(node.value)
+            date = parse_edtf(node.value)
+            check_drawable(date)
+            return date
         except EdtfError as exc:
             ctx.error(node, where, f"{label(where)} is not a valid date: {exc}", exc.hint or self.example())
             return INVALID
@@ -50,6 +53,9 @@ class Integer(Scalar):
     def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
         if not _INT.fullmatch(node.value.strip()):
             ctx.error(node, where, f"{label(where)} should be a whole number, but it is {describe(node)}", self.example())
+            return INVALID
+        if len(node.value.strip()) > MAX_DIGITS:  # int() refuses more than 4,300 digits, and no count needs them
+            ctx.error(node, where, f"{label(where)} is {describe(node)}, a number too large to use", self.example())
             return INVALID
         return _in_range(int(node.value), self.minimum, self.maximum, node, where, ctx)
 
