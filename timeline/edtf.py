@@ -155,8 +155,9 @@ def check_drawable(date: EdtfDate) -> None:
     """Raise EdtfError for a date that touches the first or last day of the calendar (0001-01-01, 9999-12-31):
     a chart pads its axis by a day on each side, which would overflow Python's dates."""
     if date.first_day == dt.date.min or date.last_day == dt.date.max:
+        end = "first" if date.first_day == dt.date.min else "last"
         raise EdtfError(
-            f"'{date}' reaches the {'first' if date.first_day == dt.date.min else 'last'} day of the calendar, which cannot be drawn",
+            f"'{date}' reaches the {end} day of the calendar, which cannot be drawn",
             "dates run from 0001-01-02 to 9999-12-30; write the real date",
         )
 
