@@ -38,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
     serve.add_argument("--templates", type=Path, default=Path("templates"), help="templates folder (default: templates)")
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--allow-host", action="append", default=[], metavar="NAME", help="answer to this host name too (default: localhost only)"
+    )
     new = commands.add_parser("new", help="create a new event file")
     new.add_argument("title", help="the event's title, in quotes")
     new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
@@ -73,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from timeline.serve import serve
 
-        return serve(args.content, args.templates, "127.0.0.1", args.port)
+        return serve(args.content, args.templates, "127.0.0.1", args.port, frozenset(n.lower() for n in args.allow_host))
     if args.command == "new":
         from timeline.scaffold import ScaffoldError, new_event
 
