@@ -230,3 +230,77 @@ def test_an_empty_new_project_builds(tmp_path: Path) -> None:
     assert code == 0, output
     assert (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "feed.xml").is_file()
+
+
+# ---- `timeline new`, `timeline schema` and `--out`: nothing written outside the project ------------------------
+
+
+def test_new_does_not_write_through_a_linked_year_folder(project: Path) -> None:
+    outside = project.parent / "outside"
+    outside.mkdir()
+    (project / "content/events/2023").symlink_to(outside)
+    code, output = run(project, "new", "A new year", "--date", "2023-01-01")
+    assert code == 2
+    assert "content/events/2023 is a symbolic link" in output
+    assert list(outside.iterdir()) == []
+
+
+def test_new_does_not_write_through_a_dangling_link(project: Path) -> None:
+    target = project.parent / "planted.yaml"
+    (project / "content/events/2022/2022-07-09-a-quiet-day.yaml").symlink_to(target)
+    code, output = run(project, "new", "A quiet day", "--date", "2022-07-09")
+    assert code == 2
+    assert "already exists" in output
+    assert not target.exists()
+
+
+def test_schema_does_not_write_through_links(project: Path) -> None:
+    outside = project.parent / "outside"
+    outside.mkdir()
+    (project / "content/.schema").symlink_to(outside)
+    code, output = run(project, "schema", "--content", "content")
+    assert code == 2
+    assert "content/.schema is a symbolic link" in output
+    assert list(outside.iterdir()) == []
+    (project / "content/.schema").unlink()
+    (project / "docs").mkdir()
+    (project / "docs/fields.md").symlink_to(project.parent / "victim.md")
+    (project.parent / "victim.md").write_text("mine\n", encoding="utf-8")
+    assert run(project, "schema", "--content", "content")[0] == 0
+    assert (project.parent / "victim.md").read_text(encoding="utf-8") == "mine\n"
+    assert not (project / "docs/fields.md").is_symlink()
+    assert (project / "docs/fields.md").read_text(encoding="utf-8").startswith("# Content field reference")
+
+
+def test_new_refuses_a_title_with_a_carriage_return(project: Path) -> None:
+    code, output = run(project, "new", "Shoigu\rclaims", "--date", "2022-07-09")
+    assert code == 2
+    assert "U+000D" in output
+    assert "\r" not in output
+    assert list((project / "content/events/2022").glob("2022-07-09-*")) == []
+
+
+def test_new_makes_a_slug_from_a_cyrillic_title_and_the_file_checks(project: Path) -> None:
+    code, output = run(project, "new", "Лисичанськ взято", "--date", "2022-07-09")
+    assert code == 0, output
+    created = project / "content/events/2022/2022-07-09-lysychansk-vzyato.yaml"
+    assert created.is_file()
+    assert 'title: "Лисичанськ взято"' in created.read_text(encoding="utf-8")
+    code, output = run(project, *CHECK_ARGS)
+    problems = [line for line in output.splitlines() if "2022-07-09-lysychansk-vzyato.yaml:" in line]
+    assert problems
+    assert all("'sources' needs at least 1 item" in line for line in problems)  # it parses; only sources are to fill
+
+
+def test_new_with_a_title_in_a_script_without_latin_letters_uses_a_plain_slug(project: Path) -> None:
+    assert run(project, "new", "東京", "--date", "2022-07-09")[0] == 0
+    assert (project / "content/events/2022/2022-07-09-event.yaml").is_file()
+
+
+@pytest.mark.parametrize("out", [".", "..", "content", "content/site"])
+def test_build_refuses_an_output_folder_that_holds_the_project_or_its_content(project: Path, out: str) -> None:
+    before = sorted(p.relative_to(project.parent) for p in project.parent.rglob("*"))
+    code, output = run(project, "build", "--content", "content", "--out", out)
+    assert code == 2
+    assert f"timeline build: error: --out {out} " in output
+    assert sorted(p.relative_to(project.parent) for p in project.parent.rglob("*")) == before

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from timeline import __version__
 from timeline.build import build_site, check_content
+from timeline.controls import escape_controls
 from timeline.diagnostics import Diagnostics, format_diagnostics
 from timeline.progress import Progress
 
@@ -62,16 +63,33 @@ def _report(diagnostics: Diagnostics, style: str, strict: bool = False) -> int:
     return EXIT_CONTENT if failed else EXIT_OK
 
 
+def _out_problem(out: Path, content: Path, templates: Path) -> str:
+    """Why `out` cannot be replaced by a built site, if it cannot: it holds the project, or its inputs."""
+    target = out.resolve()
+    if target == Path.cwd().resolve() or target in Path.cwd().resolve().parents:
+        return "is the project folder (or holds it); name a folder of its own, e.g. --out site"
+    for name, folder in (("--content", content), ("--templates", templates)):
+        inputs = folder.resolve()
+        if target == inputs or target in inputs.parents or inputs in target.parents:
+            return f"overlaps the {name} folder {folder}; the build would replace its own input"
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv) or ["build"])
     diagnostics = Diagnostics()
     if args.command == "schema":
         from timeline.editor_schema import REFERENCE_PATH, write_reference, write_schemas
+        from timeline.safewrite import UnsafePath
 
-        changed = write_schemas(args.content)
-        print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
-        if write_reference(Path.cwd()):
-            print(f"wrote {REFERENCE_PATH}")
+        try:
+            changed = write_schemas(args.content)
+            print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
+            if write_reference(Path.cwd()):
+                print(f"wrote {REFERENCE_PATH}")
+        except (UnsafePath, OSError) as exc:
+            print(f"timeline schema: error: {escape_controls(str(exc))}", file=sys.stderr)
+            return EXIT_USAGE
         return EXIT_OK
     if args.command == "serve":
         from timeline.serve import serve
@@ -83,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             path = new_event(args.content, args.title, args.date)
         except ScaffoldError as exc:
-            print(f"timeline new: error: {exc}", file=sys.stderr)
+            print(f"timeline new: error: {escape_controls(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK
@@ -96,6 +114,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             check_content(args.content, diagnostics)
             remember_check(args.content, fingerprint, diagnostics)
         return _report(cached or diagnostics, args.format, args.strict)
+    problem = _out_problem(args.out, args.content, args.templates)
+    if problem:
+        print(f"timeline build: error: --out {escape_controls(str(args.out))} {problem}", file=sys.stderr)
+        return EXIT_USAGE
     started = time.perf_counter()
     progress = Progress(enabled=None if args.format == "text" else False)
     report = build_site(args.content, args.templates, args.out, diagnostics, progress)

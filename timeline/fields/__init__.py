@@ -20,7 +20,7 @@ from timeline.fields.base import (
 )
 from timeline.fields.records import Field, ListOf, Record, Registry
 from timeline.fields.suggest import closest
-from timeline.fields.text import BIDI_CONTROLS, BIDI_HINT, Identifier, Ref, Text, Url
+from timeline.fields.text import BIDI_CONTROLS, BIDI_HINT, Identifier, Ref, Text, TimeZone, Url
 from timeline.fields.values import EDTF_PATTERN, Choice, Date, Integer, Number
 from timeline.yamlsource import MapNode
 
@@ -47,6 +47,7 @@ __all__ = [
     "Scalar",
     "Text",
     "TextOrigin",
+    "TimeZone",
     "Url",
     "article",
     "closest",

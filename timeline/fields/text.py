@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from timeline.fields.base import (
     ID_PATTERN,
@@ -122,7 +124,9 @@ class Ref(Identifier):
 
 @dataclass
 class Url(Text):
-    """An absolute http or https address."""
+    """An absolute http or https address; `base` for the site's own address: no credentials, query or fragment."""
+
+    base: bool = False
 
     def __post_init__(self) -> None:
         self.single_line = True
@@ -139,8 +143,60 @@ class Url(Text):
                 "copy the address from the browser's address bar; leave the key out if none is known",
             )
             return INVALID
+        if self.base and _base_problem(value):
+            hint = "write just the scheme, host and path the site is published at, e.g. https://example.org/timeline/"
+            ctx.error(node, where, f"{label(where)} {_base_problem(value)}", hint)
+            return INVALID
         return value
 
     def json_schema(self) -> dict[str, Any]:
         schema = {"type": "string", "format": "uri", "pattern": r"^https?://\S+$"}
         return described(schema, self.description)
+
+
+def _base_problem(address: str) -> str:
+    """What makes an address unfit to be the base of every page's address, if anything."""
+    parts = urlsplit(address)
+    if "@" in parts.netloc:
+        return "holds a user name or password, which every page and feed would publish"
+    if parts.query or address.rstrip().endswith("?"):
+        return "has a ?query part, which cannot start the address of every page"
+    if parts.fragment or "#" in address:
+        return "has a #fragment, which cannot start the address of every page"
+    return ""
+
+
+_ZONE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*")
+
+
+@dataclass
+class TimeZone(Text):
+    """A name from the IANA time zone database, such as Europe/Kyiv."""
+
+    def __post_init__(self) -> None:
+        self.single_line = True
+
+    def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
+        value = super().parse(node, where, ctx)
+        if value is INVALID or _is_time_zone(value):
+            return value
+        ctx.error(
+            node,
+            where,
+            f"{label(where)} is '{shorten(value)}', which is not a time zone name",
+            "use a name from the IANA time zone database, such as Europe/Kyiv or UTC",
+        )
+        return INVALID
+
+    def json_schema(self) -> dict[str, Any]:
+        return described({"type": "string", "pattern": "^" + _ZONE_NAME.pattern + "$"}, self.description)
+
+
+def _is_time_zone(name: str) -> bool:
+    if not _ZONE_NAME.fullmatch(name):
+        return False
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        return not zoneinfo.available_timezones()  # no database to ask: a well-formed name is all we can check
+    return True
