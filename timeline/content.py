@@ -175,7 +175,7 @@ def _convert_files(jobs: list[tuple[Path, str, Any]], cache: ParseCache) -> list
 
 def _stat_key(file: Path) -> StatKey | None:
     try:
-        return stat_key(file.stat())
+        return stat_key(file.lstat(), file)
     except OSError:
         return None
 
