@@ -126,6 +126,46 @@ def _crlf_positions() -> dict[str, bytes]:
     return {LYSYCHANSK: data.replace(b"\n", b"\r\n")}
 
 
+@generated("control-character-escaped-in-key")
+def _control_character_escaped_in_key() -> dict[str, bytes]:
+    # ESC [ 2 J written as a YAML escape: printed raw, it would clear the terminal
+    return {LYSYCHANSK: replaced(LYSYCHANSK, b"date_note: Sunday", b'"date_note\\e[2J": Sunday')}
+
+
+@generated("control-character-escaped-in-title")
+def _control_character_escaped_in_title() -> dict[str, bytes]:
+    # U+0001 would make feed.xml invalid XML
+    return {LYSYCHANSK: replaced(LYSYCHANSK, b"title: Shoigu claims Lysychansk", b'title: "Shoigu claims\\x01 Lysychansk"')}
+
+
+@generated("control-character-nul-byte")
+def _control_character_nul_byte() -> dict[str, bytes]:
+    return {HAIDAI: replaced(HAIDAI, b"date: 2022-07-03", b"date: 2022-07-03\x00")}
+
+
+@generated("control-character-in-page")
+def _control_character_in_page() -> dict[str, bytes]:
+    return {"pages/about.md": b"---\ntitle: About\n---\nA small site.\n\nMade by \x1b[2Jthe team.\n"}
+
+
+@generated("registry-id-ends-in-newline")
+def _registry_id_ends_in_newline() -> dict[str, bytes]:
+    # `$` matches before a final newline: the id must match as a whole
+    return {
+        "actors.yaml": small("actors.yaml") + b'"zelensky\\n":\n  name: Volodymyr Zelensky\n  kind: person\n  side: ukraine\n'
+    }
+
+
+@generated("event-file-name-ends-in-newline")
+def _event_file_name_ends_in_newline() -> dict[str, bytes]:
+    return {"events/2022/2022-07-04-nl\n.yaml": small(HAIDAI).replace(b"2022-07-03", b"2022-07-04")}
+
+
+@generated("page-front-matter-not-closed")
+def _page_front_matter_not_closed() -> dict[str, bytes]:
+    return {"pages/about.md": b"---\ntitle: About\n\nA small site.\n"}
+
+
 def case_names() -> list[str]:
     """Every case: the folders under tests/fixtures/bad/."""
     return sorted(p.name for p in BAD.iterdir() if p.is_dir()) if BAD.is_dir() else []

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
 from timeline import __version__
 from timeline.diagnostics import Diagnostic, Diagnostics
-from timeline.output import inputs_fingerprint
-from timeline.parsecache import cache_folder
+from timeline.files import files_under
+from timeline.parsecache import cache_folder, stat_key
 
 
 def _cache_file(content: Path) -> Path:
@@ -22,8 +23,25 @@ def _cache_file(content: Path) -> Path:
 
 
 def check_fingerprint(content: Path) -> str:
-    """What a remembered answer must match: the state of every file under `content` and of the code."""
-    return inputs_fingerprint([content, Path(__file__).parent], __version__) if content.is_dir() else ""
+    """What a remembered answer must match: the state of every file under `content` and of the code.
+
+    Each file counts by its parse-cache key (see timeline.parsecache.stat_key): size, modification and
+    change times and inode, or a digest of its bytes where those are not to be trusted, so an edit that
+    keeps size and modification time (`cp -p`) is not taken for no change. Empty while a file is changing.
+    """
+    if not content.is_dir():
+        return ""
+    hasher = hashlib.sha256(__version__.encode())
+    for folder in (content, Path(__file__).parent):
+        for path in files_under(folder):
+            try:
+                key = stat_key(os.lstat(path), path)
+            except OSError:
+                return ""
+            if key is None:
+                return ""
+            hasher.update(f"{path}\0{key}\n".encode())
+    return hasher.hexdigest()
 
 
 def cached_check(content: Path, fingerprint: str) -> Diagnostics | None:

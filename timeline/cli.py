@@ -12,6 +12,7 @@ from pathlib import Path
 
 from timeline import __version__
 from timeline.build import OutputRefused, build_site, check_content
+from timeline.controls import escape_controls
 from timeline.diagnostics import Diagnostics, format_diagnostics
 from timeline.progress import Progress
 from timeline.project import PROJECT_MARKER, find_root
@@ -52,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = command("serve", "preview the site with live reload")
     templates(serve)
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--allow-host", action="append", default=[], metavar="NAME", help="answer to this host name too (default: localhost only)"
+    )
     new = command("new", "create a new event file")
     new.add_argument("title", help="the event's title, in quotes")
     new.add_argument("--date", required=True, help="the event's date, e.g. 2022-07-03")
@@ -125,23 +129,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     diagnostics = Diagnostics()
     if args.command == "schema":
         from timeline.editor_schema import REFERENCE_PATH, write_reference, write_schemas
+        from timeline.safewrite import UnsafePath
 
-        changed = write_schemas(args.content)
-        print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
-        if write_reference(args.root):
-            print(f"wrote {args.root / REFERENCE_PATH}")
+        try:
+            changed = write_schemas(args.content)
+            print(f"wrote {len(changed)} changed schema file(s) in {args.content / '.schema'}/")
+            if write_reference(args.root):
+                print(f"wrote {args.root / REFERENCE_PATH}")
+        except (UnsafePath, OSError) as exc:
+            print(f"timeline schema: error: {escape_controls(str(exc))}", file=sys.stderr)
+            return EXIT_USAGE
         return EXIT_OK
     if args.command == "serve":
         from timeline.serve import serve
 
-        return serve(args.content, args.templates, "127.0.0.1", args.port)
+        return serve(args.content, args.templates, "127.0.0.1", args.port, frozenset(n.lower() for n in args.allow_host))
     if args.command == "new":
         from timeline.scaffold import ScaffoldError, new_event
 
         try:
             path = new_event(args.content, args.title, args.date)
         except ScaffoldError as exc:
-            print(f"timeline new: error: {exc}", file=sys.stderr)
+            print(f"timeline new: error: {escape_controls(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
         print(f"created {path}: fill in tags, the summary and at least one source, then run `timeline check`")
         return EXIT_OK

@@ -15,14 +15,24 @@ from pathlib import Path
 from typing import Any
 
 from timeline.collector import cycle_collector_paused
+from timeline.contentfiles import LINK_HINT, LINK_MESSAGE, NOT_REGULAR_HINT, NOT_REGULAR_MESSAGE, Listing, list_folder
+from timeline.controls import CONTROL_HINT, control_position, describe_control
 from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
-from timeline.files import files_under
 from timeline.markdown import MarkdownFindings, inspect_markdown, plain_text, remember_plain_text
 from timeline.pages import page_name_problem
 from timeline.parsecache import ParseCache, StatKey, stat_key
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
-from timeline.yamlsource import MAX_BYTES, MAX_REGISTRY_BYTES, Node, decode_utf8, parse_yaml, parse_yaml_bytes, read_file
+from timeline.yamlsource import (
+    MAX_BYTES,
+    MAX_REGISTRY_BYTES,
+    Node,
+    decode_utf8,
+    is_blank,
+    parse_yaml,
+    parse_yaml_bytes,
+    read_file,
+)
 
 EVENT_STEM = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -100,8 +110,10 @@ def _read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = Fal
     """Read and convert one file. The positions of an event's fields are dropped unless `keep_marks`: they are
     most of what a converted event weighs, and needed only for a message (see RawContent.position)."""
     diagnostics = Diagnostics()
-    data = read_file(file, path, diagnostics)
     limit = MAX_BYTES if schema is EVENT else MAX_REGISTRY_BYTES
+    data = read_file(file, path, diagnostics, limit)
+    if data is not None and schema in REGISTRIES.values() and is_blank(data.decode("utf-8", errors="replace")):
+        return _Converted({}, {}, {}, [], [], digest=hashlib.sha256(data).hexdigest())  # a new project's registry
     node = None if data is None else parse_yaml_bytes(data, path, diagnostics, limit)
     if node is None:
         return _Converted(INVALID, {}, {}, [], diagnostics.items)
@@ -164,7 +176,7 @@ def _convert_files(jobs: list[tuple[Path, str, Any]], cache: ParseCache) -> list
 
 def _stat_key(file: Path) -> StatKey | None:
     try:
-        return stat_key(file.stat())
+        return stat_key(file.lstat(), file)
     except OSError:
         return None
 
@@ -196,7 +208,7 @@ def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics) -> RawConte
         file = root / f"{name}.yaml"
         raw.paths[name] = display_path(file, root)
         jobs.append((file, raw.paths[name], registry))
-    present = [job for job in jobs if job[0].is_file()]
+    present = [job for job in jobs if os.path.lexists(job[0])]  # a link or a folder is read, and refused, like a file
     converted = dict(zip((path for _, path, _ in present), _convert_files(present, cache), strict=True))
     _load_site(raw, converted.get(raw.paths["site"]), diagnostics)
     for name in REGISTRIES:
@@ -210,7 +222,9 @@ def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics) -> RawConte
         raw.registries[name] = value if value is not INVALID else {}
         if value is INVALID:
             raw.unreadable.add(name)
-    events = event_files(root)
+    listing = list_folder(root / "events")
+    _refuse_links_and_others(listing, raw, diagnostics)
+    events = [file for file in listing.files if not file.name.startswith(".")]
     _load_events(raw, events, cache, diagnostics)
     _load_pages(raw, diagnostics)
     cache.keep_only([file for file, _, _ in jobs] + events)
@@ -228,8 +242,20 @@ def _load_site(raw: RawContent, converted: _Converted | None, diagnostics: Diagn
 
 
 def event_files(root: Path) -> list[Path]:
-    """Every file under content/events, in a stable order."""
-    return [Path(p) for p in files_under(root / "events") if not os.path.basename(p).startswith(".")]
+    """Every regular file under content/events (links are not content), in a stable order."""
+    return [file for file in list_folder(root / "events").files if not file.name.startswith(".")]
+
+
+def _refuse_links_and_others(listing: Listing, raw: RawContent, diagnostics: Diagnostics, events: bool = True) -> None:
+    """Links and special files in a content folder are errors; a link named like an event still claims its id."""
+    for link in listing.links:
+        path = display_path(link, raw.root)
+        diagnostics.error(path, 1, 1, LINK_MESSAGE, LINK_HINT)
+        if events and link.suffix == ".yaml" and EVENT_STEM.fullmatch(link.stem):
+            raw.paths.setdefault(f"events/{link.stem}", path)  # so uses of its id are not reported as unknown too
+            raw.unreadable.add(f"events/{link.stem}")
+    for other in listing.others:
+        diagnostics.error(display_path(other, raw.root), 1, 1, NOT_REGULAR_MESSAGE, NOT_REGULAR_HINT)
 
 
 def _load_events(raw: RawContent, files: list[Path], cache: ParseCache, diagnostics: Diagnostics) -> None:
@@ -245,7 +271,7 @@ def _load_events(raw: RawContent, files: list[Path], cache: ParseCache, diagnost
             diagnostics.error(path, 1, 1, "event files go in a folder named after their year", "move it to content/events/YYYY/")
             continue
         event_id = file.stem
-        if not EVENT_STEM.match(event_id):
+        if not EVENT_STEM.fullmatch(event_id):
             diagnostics.error(
                 path,
                 1,
@@ -286,7 +312,7 @@ def _check_event_name(
             f"move the file to content/events/{date.start.year}/",
             "date",
         )
-    prefix = EVENT_STEM.match(event_id).group(1)  # type: ignore[union-attr]
+    prefix = EVENT_STEM.fullmatch(event_id).group(1)  # type: ignore[union-attr]
     expected = str(date.start).rstrip("~?%")
     if prefix != expected:
         diagnostics.error(
@@ -299,25 +325,46 @@ def _check_event_name(
 
 
 def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
-    folder = raw.root / "pages"
-    for file in sorted(p for p in folder.glob("*.md") if p.is_file()) if folder.is_dir() else []:
+    listing = list_folder(raw.root / "pages", recursive=False)
+    _refuse_links_and_others(listing, raw, diagnostics, events=False)
+    for file in (file for file in listing.files if file.suffix == ".md"):
         path = display_path(file, raw.root)
         name_problem = page_name_problem(file.stem)
         if name_problem is not None:
             diagnostics.error(path, 1, 1, *name_problem)
             continue
-        data = file.read_bytes()
-        text = decode_utf8(data, path, diagnostics)
+        data = read_file(file, path, diagnostics)
+        text = None if data is None else _page_text(data, path, diagnostics)
         if text is None:
             continue
         match = _FRONT_MATTER.match(text)
         if not match:
-            diagnostics.error(path, 1, 1, "the page has no front matter", "start it with ---, a `title:` line, then ---")
+            _no_front_matter(text, path, diagnostics)
             continue
         front = "\n" + (match.group(1) or "")  # a blank first line keeps line numbers true to the file
         meta = _convert(parse_yaml(front, path, diagnostics), PAGE, path, raw, diagnostics)
-        raw.digests[path] = hashlib.sha256(data).hexdigest()
+        raw.digests[path] = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
         if meta is INVALID:
             continue
         body_line = text[: match.end()].count("\n") + 1
         raw.pages[file.stem] = PageSource(file.stem, path, meta, text[match.end() :], body_line)
+
+
+def _page_text(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
+    """A page's text with LF line ends; None (reported) if it is not UTF-8 or holds a control character."""
+    text = decode_utf8(data, path, diagnostics)
+    if text is None:
+        return None
+    control = control_position(text)
+    if control:
+        line, column, char = control
+        diagnostics.error(path, line, column, f"the page contains the control character {describe_control(char)}", CONTROL_HINT)
+        return None
+    return text.replace("\r\n", "\n")  # CRLF line ends: same lines, same columns
+
+
+def _no_front_matter(text: str, path: str, diagnostics: Diagnostics) -> None:
+    if re.match(r"---[ \t]*(\n|\Z)", text):
+        diagnostics.error(path, 1, 1, "the page's front matter is never closed", "end it with a line of three hyphens: ---")
+    else:
+        diagnostics.error(path, 1, 1, "the page has no front matter", "start it with ---, a `title:` line, then ---")

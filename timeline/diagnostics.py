@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from timeline.controls import escape_controls
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -28,19 +30,20 @@ class Diagnostic:
         return self.message
 
     def format_text(self) -> str:
-        where = f"{self.path}:{self.line}:{self.column}"
-        text = f"{where}: {self.severity}: {self.full_message}"
+        """`path:line:column: severity: message` and a hint line; controls escaped, so content cannot steer a terminal."""
+        where = f"{escape_controls(self.path)}:{self.line}:{self.column}"
+        text = f"{where}: {self.severity}: {escape_controls(self.full_message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {escape_controls(self.hint)}"
         return text
 
     def format_github(self) -> str:
         """A GitHub Actions workflow command, so a pull request shows the problem on its line."""
-        title = f"{self.field}: {self.severity}" if self.field else self.severity
-        body = self.full_message + (f" (hint: {self.hint})" if self.hint else "")
+        title = escape_controls(f"{self.field}: {self.severity}" if self.field else self.severity)
+        body = escape_controls(self.full_message + (f" (hint: {self.hint})" if self.hint else ""))
         kind = "error" if self.severity == "error" else "warning"
         return (
-            f"::{kind} file={_escape_property(self.path)},line={self.line},col={self.column},"
+            f"::{kind} file={_escape_property(escape_controls(self.path))},line={self.line},col={self.column},"
             f"title={_escape_property(title)}::{_escape_data(body)}"
         )
 
@@ -53,20 +56,47 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+MAX_PER_FILE = 100  # errors, and separately warnings, shown for one file: past that, more is noise, and costs memory
+
+
 @dataclass
 class Diagnostics:
-    """Collects every problem of a run, so that all of them are reported at once."""
+    """Collects every problem of a run, so that all of them are reported at once.
+
+    At most MAX_PER_FILE errors and MAX_PER_FILE warnings are kept per file; the first one past the
+    limit is replaced by a note saying that more were found, so a hostile file cannot make a run print
+    (or hold in memory) a message for every byte it has.
+    """
 
     items: list[Diagnostic] = field(default_factory=list)
+    _counts: dict[tuple[str, str], int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def error(self, path: str | Path, line: int, column: int, message: str, hint: str = "", fld: str = "") -> None:
-        self.items.append(Diagnostic(str(path), line, column, message, hint, "error", fld))
+        self.add(Diagnostic(str(path), line, column, message, hint, "error", fld))
 
     def warning(self, path: str | Path, line: int, column: int, message: str, hint: str = "", fld: str = "") -> None:
-        self.items.append(Diagnostic(str(path), line, column, message, hint, "warning", fld))
+        self.add(Diagnostic(str(path), line, column, message, hint, "warning", fld))
+
+    def add(self, item: Diagnostic) -> None:
+        key = (item.path, item.severity)
+        count = self._counts.get(key, 0)
+        self._counts[key] = count + 1
+        if count < MAX_PER_FILE:
+            self.items.append(item)
+        elif count == MAX_PER_FILE:
+            kind = "errors" if item.severity == "error" else "warnings"
+            message = f"more than {MAX_PER_FILE} {kind} in this file; the rest are not shown"
+            hint = "fix the ones above and run again"
+            self.items.append(Diagnostic(item.path, item.line, item.column, message, hint, item.severity))
+
+    def full(self, path: str, severity: str = "error") -> bool:
+        """True once `path` has all the diagnostics of this severity that are shown, and the note that more
+        were found: further ones need no work."""
+        return self._counts.get((path, severity), 0) > MAX_PER_FILE
 
     def extend(self, others: Iterable[Diagnostic]) -> None:
-        self.items.extend(others)
+        for item in others:
+            self.add(item)
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from timeline.fields import ID_PATTERN
 from timeline.render import dump_json
+from timeline.safewrite import replace_file
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import MapNode, Node, SeqNode
 
@@ -41,16 +43,16 @@ def schema_for(path: Path, content: Path) -> str | None:
 
 
 def write_schemas(content: Path) -> list[Path]:
-    """Write the schemas into content/.schema/; returns the files whose bytes changed."""
-    folder = content / SCHEMA_DIR
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the schemas into content/.schema/; returns the files whose bytes changed.
+
+    Raises UnsafePath rather than write through a link (see timeline.safewrite)."""
     changed = []
     for name, schema in schemas().items():
-        path = folder / name
+        relative = Path(SCHEMA_DIR) / name
+        path = content / relative
         text = dump_json(schema, indent=2) + "\n"
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-            changed.append(path)
+        if os.path.islink(path) or not path.is_file() or path.read_text(encoding="utf-8") != text:
+            changed.append(replace_file(content, relative, text))
     return changed
 
 
@@ -79,9 +81,9 @@ def editor_value(node: Node) -> Any:
         return None
     if node.value in ("true", "True", "TRUE", "false", "False", "FALSE"):
         return node.value.lower() == "true"
-    if _YAML12_INT.match(node.value):
+    if _YAML12_INT.fullmatch(node.value):
         return int(node.value)
-    if _YAML12_FLOAT.match(node.value):
+    if _YAML12_FLOAT.fullmatch(node.value):
         return float(node.value)
     return node.value
 
@@ -142,11 +144,10 @@ def field_reference() -> str:
 
 
 def write_reference(root: Path) -> bool:
-    """Write docs/fields.md under `root`; True when its bytes changed."""
+    """Write docs/fields.md under `root`; True when its bytes changed. Never writes through a link."""
     path = root / REFERENCE_PATH
     text = field_reference()
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
+    if not os.path.islink(path) and path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    replace_file(root, REFERENCE_PATH, text)
     return True

@@ -139,7 +139,7 @@ class EdtfDate:
 
 
 def _parse_point(text: str) -> EdtfPoint:
-    match = _PART.match(text)
+    match = _PART.fullmatch(text)
     if not match:
         raise EdtfError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day, qualifier = match.groups()
@@ -155,6 +155,17 @@ def _parse_point(text: str) -> EdtfPoint:
         if not 1 <= d <= last:
             raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {y} has {last} days")
     return EdtfPoint(y, m, d, qualifier)
+
+
+def check_drawable(date: EdtfDate) -> None:
+    """Raise EdtfError for a date that touches the first or last day of the calendar (0001-01-01, 9999-12-31):
+    a chart pads its axis by a day on each side, which would overflow Python's dates."""
+    if date.first_day == dt.date.min or date.last_day == dt.date.max:
+        end = "first" if date.first_day == dt.date.min else "last"
+        raise EdtfError(
+            f"'{date}' reaches the {end} day of the calendar, which cannot be drawn",
+            "dates run from 0001-01-02 to 9999-12-30; write the real date",
+        )
 
 
 def parse_edtf(text: str) -> EdtfDate:

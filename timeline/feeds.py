@@ -27,7 +27,8 @@ def build_time(timeline: Timeline) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    newest = max([e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()])
+    dates = [e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()]
+    newest = max(dates, default=dt.date(1970, 1, 1))  # a new project, with nothing in it yet
     return f"{newest.isoformat()}T00:00:00Z"
 
 

@@ -22,7 +22,15 @@ def files_under(folder: Path | str) -> list[str]:
             if entry.is_dir(follow_symlinks=False):
                 if entry.name != "__pycache__":
                     pending.append(entry.path)
-            elif entry.is_file():
+            elif _is_file(entry):
                 found.append(entry.path)
     found.sort()
     return found
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a file or a link to one; a link loop (ELOOP) is neither, not a crash."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False

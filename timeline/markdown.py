@@ -164,7 +164,7 @@ def inspect_markdown(text: str) -> MarkdownFindings:
                         "link to https:// addresses or to site pages such as /events/<id>/",
                     )
                 elif href.startswith("/"):
-                    match = SITE_LINK.match(href)
+                    match = SITE_LINK.fullmatch(href)
                     if match:
                         line, column = _locate(lines, block, href)
                         links.append(SiteLink(line, column, match.group(1), match.group(2)))

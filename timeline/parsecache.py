@@ -1,8 +1,11 @@
 """Content files already read and converted, kept between runs: a rebuild reads only the files that changed.
 
 Each entry is keyed by the file's size, modification and change times and inode, so any write to the
-file (or its replacement by another) misses. Files modified in the last couple of seconds are not kept,
-as an edit within one timestamp tick could look unchanged. The whole cache belongs to one version of the
+file (or its replacement by another) misses: an edit that keeps size and modification time (`cp -p`,
+`touch -r`) still changes the change time, which no program can set. Where those stat fields mean
+something else or nothing (Windows' st_ctime is the creation time; some file systems give no inode),
+the key holds a digest of the file's bytes instead. Files modified in the last couple of seconds are
+not kept, as an edit within one timestamp tick could look unchanged. The whole cache belongs to one version of the
 code: a change to the package starts it afresh. It lives in the user's cache folder, beside the memory of
 `check`, one file per content folder, and is only ever an optimisation: a cache that cannot be read or
 written is ignored.
@@ -22,8 +25,8 @@ from typing import Any
 from timeline import __version__
 from timeline.output import SETTLE_SECONDS, inputs_fingerprint
 
-FORMAT = 1
-StatKey = tuple[int, int, int, int]
+FORMAT = 2
+StatKey = tuple[int, int, int, int, str]  # size, mtime, ctime, inode; a digest of the bytes where stat is not trusted
 
 
 def cache_folder() -> Path:
@@ -39,11 +42,26 @@ def _code_version() -> str:
     return inputs_fingerprint([Path(__file__).parent], extra)
 
 
-def stat_key(info: os.stat_result) -> StatKey | None:
-    """What identifies one state of a file; None while the file may still be changing."""
+def stat_trusted(info: os.stat_result) -> bool:
+    """Whether change time and inode identify a file's state here (POSIX, with real inodes)."""
+    return os.name == "posix" and info.st_ino != 0
+
+
+def stat_key(info: os.stat_result, file: str | Path | None = None) -> StatKey | None:
+    """What identifies one state of a file; None while the file may still be changing (or cannot be read).
+
+    Where stat is not trusted, the bytes of `file` are digested into the key."""
     if info.st_mtime_ns > time.time_ns() - int(SETTLE_SECONDS * 1e9):
         return None
-    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    trusted = stat_trusted(info)
+    if trusted:
+        return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "")
+    if file is None:
+        return None
+    try:
+        return (info.st_size, info.st_mtime_ns, 0, 0, hashlib.sha256(Path(file).read_bytes()).hexdigest())
+    except OSError:
+        return None
 
 
 def group_of(file: Path) -> str:

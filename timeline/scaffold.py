@@ -6,8 +6,10 @@ import re
 import unicodedata
 from pathlib import Path
 
+from timeline.controls import VALUE_CONTROL, describe_control
 from timeline.editor_schema import modeline
 from timeline.edtf import EdtfError, parse_edtf
+from timeline.safewrite import UnsafePath, write_new
 
 MAX_SLUG_WORDS = 8
 
@@ -46,9 +48,23 @@ class ScaffoldError(Exception):
     """A `new` request that cannot be carried out; the message says why."""
 
 
+# Cyrillic, as the BGN/PCGN tables write Ukrainian and Russian in Latin letters (the names this project's
+# sources use); any other script without a Latin spelling leaves the slug to the fallback word.
+_CYRILLIC = dict(
+    zip(
+        "абвгґдеєжзиіїйклмнопрстуфхцчшщъыьэюяё",
+        "a b v h g d e ye zh z y i yi y k l m n o p r s t u f kh ts ch sh shch  y  e yu ya yo".split(" "),
+        strict=True,
+    )
+)
+FALLBACK_SLUG = "event"
+
+
 def slugify(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    """Lowercase Latin words joined by hyphens: accents dropped, Cyrillic transliterated."""
+    latin = "".join(_CYRILLIC.get(char, char) for char in title.lower())
+    ascii_title = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_title)
     return "-".join(words[:MAX_SLUG_WORDS])
 
 
@@ -59,19 +75,24 @@ def _yaml_text(text: str) -> str:
 
 
 def new_event(content: Path, title: str, date: str) -> Path:
-    """Write a new event file; refuse to overwrite one."""
+    """Write a new event file; refuse to overwrite one, or to write through a link."""
     try:
         parsed = parse_edtf(date)
     except EdtfError as exc:
         raise ScaffoldError(f"--date: {exc}") from None
-    slug = slugify(title)
-    if not slug or not title.strip():
+    control = VALUE_CONTROL.search(title) or re.search("[\n\t]", title)
+    if control:
+        raise ScaffoldError(f"the title contains the control character {describe_control(control.group())}; write it on one line")
+    if not title.strip() or not any(char.isalnum() for char in title):
         raise ScaffoldError("the title needs at least one letter or digit")
+    slug = slugify(title) or FALLBACK_SLUG
     prefix = str(parsed.start).rstrip("~?%")
-    path = content / "events" / f"{parsed.start.year:04d}" / f"{prefix}-{slug}.yaml"
-    if path.exists():
-        raise ScaffoldError(f"{path} already exists; choose another title or edit that file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = EVENT_TEMPLATE.format(modeline=modeline(path, content), date=date, title=_yaml_text(title.strip()))
-    path.write_text(text, encoding="utf-8")
-    return path
+    relative = Path("events") / f"{parsed.start.year:04d}" / f"{prefix}-{slug}.yaml"
+    path = content / relative
+    text = EVENT_TEMPLATE.format(modeline=modeline(path, content), date=parsed, title=_yaml_text(title.strip()))
+    try:
+        return write_new(content, relative, text)
+    except FileExistsError:
+        raise ScaffoldError(f"{path} already exists; choose another title or edit that file") from None
+    except UnsafePath as exc:
+        raise ScaffoldError(str(exc)) from None

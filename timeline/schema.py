@@ -22,6 +22,7 @@ from timeline.fields import (
     Ref,
     Registry,
     Text,
+    TimeZone,
     Url,
 )
 
@@ -81,9 +82,9 @@ SITE = Record(
     {
         "title": Field(Text(description="the site's name", single_line=True), True),
         "description": Field(Text(description="one sentence shown under the title and to search engines"), True),
-        "base_url": Field(Url(description="the address the site is published at, ending in /"), True),
+        "base_url": Field(Url(description="the address the site is published at, ending in /", base=True), True),
         "language": Field(Text(description="language code, e.g. en", pattern=LANGUAGE, single_line=True), True),
-        "timezone": Field(Text(description="time zone dates refer to, e.g. Europe/Kyiv", single_line=True), True),
+        "timezone": Field(TimeZone(description="time zone dates refer to, e.g. Europe/Kyiv"), True),
         "comparison": Field(COMPARISON),
     },
     description="content/site.yaml: the site's settings",

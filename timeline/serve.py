@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import http.server
 import json
+import signal
 import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -87,7 +90,35 @@ def rebuild(content: Path, templates: Path, out: Path, state: PreviewState) -> N
         state.update("")
 
 
-def make_handler(site: Path, state: PreviewState) -> type[http.server.BaseHTTPRequestHandler]:
+MAX_PATH = 2048  # longer request paths are refused (414) before any file is looked at
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_allowed(header: str | None, allowed: frozenset[str]) -> bool:
+    """Whether a Host header names this machine: a page on another site that re-points its own name at
+    127.0.0.1 (DNS rebinding) sends its own name, so it is refused and cannot read the preview."""
+    if not header:
+        return False
+    name = header.strip().lower()
+    if name.startswith("["):  # [::1]:8000
+        name = name[1 : name.find("]")] if "]" in name else name
+    else:
+        name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+    return name in LOOPBACK_NAMES or name.endswith(".localhost") or name in allowed
+
+
+def request_problem(path: str) -> int | None:
+    """The status to refuse a request path with, if it cannot name a file of the site."""
+    if len(path) > MAX_PATH:
+        return 414
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in unquote(path)):
+        return 400
+    return None
+
+
+def make_handler(
+    site: Path, state: PreviewState, allowed_hosts: frozenset[str] = frozenset()
+) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(site), **kwargs)
@@ -95,7 +126,24 @@ def make_handler(site: Path, state: PreviewState) -> type[http.server.BaseHTTPRe
         def log_message(self, format: str, *args: object) -> None:
             pass
 
+        def _refused(self) -> bool:
+            """Answer a request that must not be served (wrong host, impossible path); True if it was."""
+            if not host_allowed(self.headers.get("Host"), allowed_hosts):
+                self.send_error(403, "this preview answers only to localhost")
+                return True
+            status = request_problem(urlsplit(self.path).path)
+            if status is not None:
+                self.send_error(status)
+                return True
+            return False
+
+        def do_HEAD(self) -> None:
+            if not self._refused():
+                super().do_HEAD()
+
         def do_GET(self) -> None:
+            if self._refused():
+                return
             path = urlsplit(self.path).path
             if path == "/__serve/reload.js":
                 self._send(RELOAD_SCRIPT.encode(), "text/javascript; charset=utf-8")
@@ -104,7 +152,10 @@ def make_handler(site: Path, state: PreviewState) -> type[http.server.BaseHTTPRe
             elif path.endswith("/") or path.endswith(".html"):
                 self._send_html(path)
             else:
-                super().do_GET()
+                try:
+                    super().do_GET()
+                except (OSError, ValueError):  # a name the file system refuses: too long, say
+                    self.send_error(404)
 
         def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
             self.send_response(status)
@@ -115,11 +166,8 @@ def make_handler(site: Path, state: PreviewState) -> type[http.server.BaseHTTPRe
             self.wfile.write(body)
 
         def _send_html(self, path: str) -> None:
-            file = site / unquote(path).lstrip("/")
-            if file.is_dir() or path.endswith("/"):
-                file = file / "index.html"
-            status = 200
-            if not file.is_file() or site.resolve() not in file.resolve().parents:
+            file, status = _html_file(site, path), 200
+            if file is None:
                 file, status = site / "404.html", 404
             body = file.read_bytes() if file.is_file() else b"<!doctype html><title>Not found</title><h1>Not found</h1>"
             body = body.replace(b"</body>", SCRIPT_TAG + b"</body>", 1) if b"</body>" in body else body + SCRIPT_TAG
@@ -145,22 +193,93 @@ def make_handler(site: Path, state: PreviewState) -> type[http.server.BaseHTTPRe
     return Handler
 
 
-def serve(content: Path, templates: Path, host: str, port: int) -> int:
-    """Build, serve and watch until interrupted."""
+def _html_file(site: Path, path: str) -> Path | None:
+    """The page a path names, if it is a file inside the site; None for anything else."""
+    try:
+        file = site / unquote(path).lstrip("/")
+        if file.is_dir() or path.endswith("/"):
+            file = file / "index.html"
+        if file.is_file() and site.resolve() in file.resolve().parents:
+            return file
+    except (OSError, ValueError):  # a name too long for the file system
+        pass
+    return None
+
+
+def serve(content: Path, templates: Path, host: str, port: int, allowed_hosts: frozenset[str] = frozenset()) -> int:
+    """Build, serve and watch until interrupted (Ctrl+C or SIGTERM, either of which removes the temporary site)."""
+    try:  # the port first: finding it taken after a full build wastes the build
+        server = http.server.ThreadingHTTPServer((host, port), http.server.BaseHTTPRequestHandler)
+    except OSError as exc:
+        print(f"timeline serve: error: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        print("  hint: another program uses this port; choose another with --port (0 picks a free one)", file=sys.stderr)
+        return 2
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        with server, tempfile.TemporaryDirectory(prefix="timeline-serve-") as tmp:
+            site = Path(tmp) / "site"
+            site.mkdir()
+            state = PreviewState()
+            server.RequestHandlerClass = make_handler(site, state, allowed_hosts)
+            server.daemon_threads = True
+            seen = _identities(content, templates)
+            rebuild(content, templates, site, state)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            print(f"serving on http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+            try:
+                _watch(content, templates, lambda: rebuild(content, templates, site, state), seen)
+            finally:
+                server.shutdown()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    return 0
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl+C: the temporary site is removed on the way out
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = folder.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _identities(*folders: Path) -> list[tuple[int, int] | None]:
+    return [_identity(folder) for folder in folders]
+
+
+def _watch(content: Path, templates: Path, changed: Callable[[], None], seen: list[tuple[int, int] | None]) -> None:
+    """Call `changed` after every change under content/ or templates/, for ever; `seen` is which folders
+    the last build read.
+
+    A watch follows the folder it started on; when content/ or templates/ is deleted, or replaced by
+    another folder of the same name, the watch starts again on whatever is there now.
+    """
     from watchfiles import watch
 
-    with tempfile.TemporaryDirectory(prefix="timeline-serve-") as tmp:
-        site = Path(tmp) / "site"
-        site.mkdir()
-        state = PreviewState()
-        rebuild(content, templates, site, state)
-        server = http.server.ThreadingHTTPServer((host, port), make_handler(site, state))
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        print(f"serving on http://{host}:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    stale = False  # a folder was replaced: rebuild once the new watch is live, so that no edit in between is lost
+    while True:
+        now = _identities(content, templates)
+        if now != seen:
+            seen, stale = now, True
+        folders = [folder for folder in (content, *template_folders(templates)) if folder.is_dir()]
+        if not folders:
+            if stale:
+                stale = False
+                changed()
+            time.sleep(0.2)
+            continue
         try:
-            for _changes in watch(content, *template_folders(templates), debounce=200, step=50, raise_interrupt=False):
-                rebuild(content, templates, site, state)
-        finally:
-            server.shutdown()
-    return 0
+            for changes in watch(*folders, debounce=200, step=50, rust_timeout=1000, yield_on_timeout=True):
+                if _identities(content, templates) != seen:
+                    break  # watched again from the top of the loop
+                if changes or stale:
+                    stale = False
+                    changed()
+        except FileNotFoundError:  # a folder went away as the watch started
+            time.sleep(0.2)

@@ -7,7 +7,7 @@ from typing import Any
 from timeline.attribution import check_attribution
 from timeline.content import RawContent
 from timeline.diagnostics import Diagnostics
-from timeline.fields import closest
+from timeline.fields.suggest import Suggester
 from timeline.markdown import inspect_markdown
 from timeline.schema import REFERENCE_KINDS
 
@@ -24,22 +24,23 @@ def known_ids(raw: RawContent, kind: str) -> set[str]:
 def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
     """Report every cross-file problem; adds to `diagnostics`, never stops early."""
     ids = {kind: known_ids(raw, registry) for kind, registry in REFERENCE_KINDS.items()}
-    _check_references(raw, ids, diagnostics)
+    suggest = Suggester()
+    _check_references(raw, ids, suggest, diagnostics)
     _check_republishing(raw, diagnostics)
     spans = _episode_spans(raw.registries.get("episodes", {}))
     for event_id, event in raw.events.items():
         _check_event(event_id, event, raw, spans, diagnostics)
-    _check_all_markdown(raw, ids, diagnostics)
+    _check_all_markdown(raw, ids, suggest, diagnostics)
     check_attribution(raw, diagnostics)
     _warn_unused(raw, diagnostics)
     _warn_imported_only(raw, diagnostics)
 
 
-def _check_references(raw: RawContent, ids: dict[str, set[str]], diagnostics: Diagnostics) -> None:
+def _check_references(raw: RawContent, ids: dict[str, set[str]], suggest: Suggester, diagnostics: Diagnostics) -> None:
     for ref in raw.references:
         if ref.value in ids[ref.kind] or REFERENCE_KINDS[ref.kind] in raw.unreadable:
             continue  # known, or its registry could not be read (already reported)
-        guess = closest(ref.value, ids[ref.kind])
+        guess = suggest(ref.kind, ref.value, ids[ref.kind], ref.path)
         where = "content/events/" if ref.kind == "event" else f"content/{REFERENCE_KINDS[ref.kind]}.yaml"
         hint = f"did you mean '{guess}'?" if guess else f"add '{ref.value}' to {where} first, or fix the id"
         diagnostics.error(ref.path, ref.line, ref.column, f"unknown {ref.kind} '{ref.value}'", hint, ref.field)
@@ -138,17 +139,17 @@ def _check_event(
         )
 
 
-def _check_all_markdown(raw: RawContent, ids: dict[str, set[str]], diagnostics: Diagnostics) -> None:
+def _check_all_markdown(raw: RawContent, ids: dict[str, set[str]], suggest: Suggester, diagnostics: Diagnostics) -> None:
     for event_id, event in raw.events.items():
         if "summary" in event:
-            _check_markdown(event["summary"], raw.paths[f"events/{event_id}"], "summary", raw, ids, diagnostics)
+            _check_markdown(event["summary"], raw.paths[f"events/{event_id}"], "summary", raw, ids, suggest, diagnostics)
     for episode_id, episode in raw.registries.get("episodes", {}).items():
         if "summary" in episode:
-            _check_markdown(episode["summary"], raw.paths["episodes"], f"{episode_id}.summary", raw, ids, diagnostics)
+            _check_markdown(episode["summary"], raw.paths["episodes"], f"{episode_id}.summary", raw, ids, suggest, diagnostics)
     if "intro" in raw.site.get("comparison", {}):
-        _check_markdown(raw.site["comparison"]["intro"], raw.paths["site"], "comparison.intro", raw, ids, diagnostics)
+        _check_markdown(raw.site["comparison"]["intro"], raw.paths["site"], "comparison.intro", raw, ids, suggest, diagnostics)
     for page in raw.pages.values():
-        _check_markdown(page.body, page.path, "", raw, ids, diagnostics, start=(page.body_line, 1))
+        _check_markdown(page.body, page.path, "", raw, ids, suggest, diagnostics, start=(page.body_line, 1))
 
 
 def _check_markdown(
@@ -157,6 +158,7 @@ def _check_markdown(
     where: str,
     raw: RawContent,
     ids: dict[str, set[str]],
+    suggest: Suggester,
     diagnostics: Diagnostics,
     start: tuple[int, int] | None = None,
 ) -> None:
@@ -173,7 +175,7 @@ def _check_markdown(
     for link in links:
         known = ids[_KIND_NAMES[link.kind]]
         if link.target not in known:
-            guess = closest(link.target, known)
+            guess = suggest(_KIND_NAMES[link.kind], link.target, known, path)
             hint = f"did you mean '/{link.kind}/{guess}/'?" if guess else f"check the {_KIND_NAMES[link.kind]} id"
             message = f"the link to /{link.kind}/{link.target}/ leads nowhere: no such {_KIND_NAMES[link.kind]}"
             diagnostics.error(path, *position(link.line, link.column), message, hint, where)
@@ -187,6 +189,8 @@ def _warn_unused(raw: RawContent, diagnostics: Diagnostics) -> None:
     for registry, kind in (("sources", "source"), ("tags", "tag"), ("actors", "actor"), ("places", "place")):
         path = raw.paths.get(registry, "")
         for entry_id in raw.registries.get(registry, {}):
+            if diagnostics.full(path, "warning"):
+                break  # no more would be shown; working out their positions would only cost time
             if (kind, entry_id) not in used:
                 line, column = raw.position(path, entry_id)
                 diagnostics.warning(

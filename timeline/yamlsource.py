@@ -16,6 +16,17 @@ from pathlib import Path
 
 import yaml
 
+from timeline.contentfiles import (
+    LINK_HINT,
+    LINK_MESSAGE,
+    NOT_REGULAR_HINT,
+    NOT_REGULAR_MESSAGE,
+    IsALink,
+    NotRegularFile,
+    TooLarge,
+    read_regular_file,
+)
+from timeline.controls import CONTROL_HINT, RAW_CONTROL, VALUE_CONTROL, control_position, describe_control
 from timeline.diagnostics import Diagnostics
 
 try:  # libyaml is an order of magnitude faster; the pure parser gives the same events
@@ -110,17 +121,22 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_
     if len(text) > limit:
         diagnostics.error(path, 1, 1, f"the file is larger than {limit:,} characters", TOO_LARGE_HINT)
         return None
-    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+    if is_blank(text):
         diagnostics.error(path, 1, 1, "the file is empty", "add the content, or delete the file")
         return None
+    control = control_position(text, RAW_CONTROL)
+    if control:
+        line, column, char = control
+        diagnostics.error(path, line, column, f"the file contains the control character {describe_control(char)}", CONTROL_HINT)
+        return None
     lines = text.splitlines()
-    if not _needs_careful_parse(text, lines):
-        root = _compose_fast(text, lines)
-        if root is not None:
-            return root
     try:
-        root = _compose(yaml.parse(text, Loader=_Loader), lines)
-        _refuse_tab_indentation(root, lines)
+        root = _compose_fast(text, lines) if not _needs_careful_parse(text, lines) else None
+        if root is None:
+            root = _compose(yaml.parse(text, Loader=_Loader), lines)
+            _refuse_tab_indentation(root, lines)
+        if "\\" in text:  # only a double-quoted value's escapes can make a control character
+            _refuse_escaped_controls(root)
         return root
     except _Refused as exc:
         diagnostics.error(path, exc.line, exc.column, exc.message, exc.hint)
@@ -166,6 +182,27 @@ def _refusal_before(text: str, lines: list[str], exc: yaml.MarkedYAMLError) -> _
     except yaml.YAMLError:
         pass
     return None
+
+
+def _refuse_escaped_controls(root: Node | None) -> None:
+    """A control character written as an escape ("\\e", "\\x01") in a key or value."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MapNode):
+            for key, value in node.items:
+                stack += (key, value)
+        elif isinstance(node, SeqNode):
+            stack.extend(node.items)
+        elif isinstance(node, ScalarNode) and not node.plain and VALUE_CONTROL.search(node.value):
+            char = VALUE_CONTROL.search(node.value).group()  # type: ignore[union-attr]
+            message = f"the value contains the control character {describe_control(char)}"
+            raise _Refused(node.line, node.column, message, "remove the escape sequence (such as \\e or \\x01) that writes it")
+
+
+def is_blank(text: str) -> bool:
+    """Whether a file holds nothing but blank lines and comments."""
+    return not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
 
 
 _TAB_MESSAGE = ("a tab is used for indentation", "YAML indents with spaces only: replace the tab with spaces")
@@ -222,13 +259,19 @@ def _yaml_hint(problem: str) -> str:
     return "check indentation, colons and quotes near this position"
 
 
-def read_file(file: Path, path: str, diagnostics: Diagnostics) -> bytes | None:
-    """A content file's bytes; None (with a diagnostic) if it cannot be read."""
+def read_file(file: Path, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> bytes | None:
+    """A content file's bytes (at most `limit`); None, with a diagnostic, if it cannot or must not be read."""
     try:
-        return file.read_bytes()
+        return read_regular_file(file, limit)
+    except IsALink:
+        diagnostics.error(path, 1, 1, LINK_MESSAGE, LINK_HINT)
+    except NotRegularFile:
+        diagnostics.error(path, 1, 1, NOT_REGULAR_MESSAGE, NOT_REGULAR_HINT)
+    except TooLarge as exc:
+        diagnostics.error(path, 1, 1, str(exc.strerror), TOO_LARGE_HINT)
     except OSError as exc:
         diagnostics.error(path, 1, 1, f"the file cannot be read: {exc.strerror}", "check its permissions")
-        return None
+    return None
 
 
 def parse_yaml_bytes(data: bytes, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> Node | None:

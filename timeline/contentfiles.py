@@ -1,0 +1,89 @@
+"""Listing and opening content files, and the rule for symbolic links: inside content/ there are none.
+
+A content file that is a link could publish any file the builder can read (the password file, a key),
+and its error messages would quote it; a link loop crashed `check`; a dangling link or a linked year
+folder was silently skipped. So every link below content/ (to a file or a folder, dangling or looping)
+is an error of its own, named by the link's path; its target is never opened. Files are opened with
+O_NOFOLLOW and must be regular files, so a link swapped in between listing and reading is refused too,
+and a named pipe cannot make a build wait forever. (The content folder itself may be a link: that is
+the user's choice of folder, not a contributor's file.)
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LINK_MESSAGE = "this is a symbolic link; content files and folders must be real ones inside content/"
+LINK_HINT = "replace the link by the file or folder itself (e.g. `cp -L`); content is never read through links"
+NOT_REGULAR_MESSAGE = "this is neither a file nor a folder (a named pipe, socket or device)"
+NOT_REGULAR_HINT = "remove it from content/"
+
+
+class NotRegularFile(OSError):
+    """Opened something that is not a regular file."""
+
+
+class TooLarge(OSError):
+    """A file larger than the limit it is read with."""
+
+
+@dataclass
+class Listing:
+    """What lies below a folder, without following links: files, links, and anything else."""
+
+    files: list[Path] = field(default_factory=list)
+    links: list[Path] = field(default_factory=list)
+    others: list[Path] = field(default_factory=list)
+
+
+def list_folder(folder: Path, recursive: bool = True) -> Listing:
+    """Everything below `folder` (itself included, when it is a link), sorted; never follows a link."""
+    listing = Listing()
+    if os.path.islink(folder):
+        listing.links.append(folder)
+        return listing
+    pending = [os.fspath(folder)]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                listing.links.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                if recursive and entry.name != "__pycache__":
+                    pending.append(entry.path)
+            elif entry.is_file(follow_symlinks=False):
+                listing.files.append(Path(entry.path))
+            else:
+                listing.others.append(Path(entry.path))
+    for found in (listing.files, listing.links, listing.others):
+        found.sort()
+    return listing
+
+
+def read_regular_file(file: Path, limit: int) -> bytes:
+    """The bytes of a regular file that is not a link, at most `limit` of them (TooLarge past that)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(file, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or os.path.islink(file):
+            raise IsALink(errno.ELOOP, LINK_MESSAGE) from None
+        raise
+    with os.fdopen(handle, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise NotRegularFile(errno.EINVAL, NOT_REGULAR_MESSAGE)
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise TooLarge(errno.EFBIG, f"the file is larger than {limit:,} bytes")
+    return data
+
+
+class IsALink(OSError):
+    """A content file that is a symbolic link."""
