@@ -28,6 +28,7 @@ import yaml
 
 from tests.conftest import SMALL_CONTENT, build, page_kinds, serve, wait_until
 from timeline.build import load_timeline
+from timeline.controls import escape_controls
 from timeline.diagnostics import Diagnostic, Diagnostics
 from timeline.markdown import plain_text
 
@@ -73,7 +74,7 @@ class Placement:
     name: str
     file: str
     keys: tuple[tuple[str | int, ...], ...]
-    kind: str  # line (one-line text), text (may span lines), markdown, url, hidden (text shown nowhere), id
+    kind: str  # line (one-line text), text (may span lines), markdown, url, hidden (text shown nowhere), id, zone
 
 
 def _p(name: str, file: str, kind: str, *keys: tuple[str | int, ...]) -> Placement:
@@ -84,7 +85,7 @@ EVENT = "events/2022/2022-07-03-lysychansk-claim.yaml"
 PLACEMENTS = [
     _p("site title", "site.yaml", "line", ("title",)),
     _p("site description", "site.yaml", "text", ("description",)),
-    _p("site timezone", "site.yaml", "hidden", ("timezone",)),
+    _p("site timezone", "site.yaml", "zone", ("timezone",)),
     _p("site base_url", "site.yaml", "url", ("base_url",)),
     _p("comparison title", "site.yaml", "line", ("comparison", "title")),
     _p("comparison intro", "site.yaml", "markdown", ("comparison", "intro")),
@@ -139,7 +140,7 @@ def applicable(placement: Placement, value: str) -> bool:
 
 def must_refuse(placement: Placement, value: str) -> bool | None:
     """True: validation must refuse the value here; False: it must build; None: either, judged on its merits."""
-    if placement.kind == "id":
+    if placement.kind in ("id", "zone"):  # no payload is an id or a time zone name
         return True
     if placement.kind == "url":
         return not WEB_ADDRESS.match(value)
@@ -239,7 +240,8 @@ def check_refusal(outcome: Outcome, written: dict[str, str]) -> None:
     wanted = outcome.placement.file.format(outcome.value)
     for error in outcome.errors:
         text = error.format_text()
-        assert text.startswith(f"{error.path}:{error.line}:{error.column}: error: "), text
+        shown = escape_controls(error.path)  # printed with invisible and control characters escaped
+        assert text.startswith(f"{shown}:{error.line}:{error.column}: error: "), text
         assert error.path == f"content/{wanted}" or error.path.endswith("/" + wanted), f"{outcome.placement.name}: {text}"
         lines = written[wanted].splitlines() or [""]
         assert 1 <= error.line <= len(lines) + 1, text

@@ -102,8 +102,12 @@ class Crawl:
 
 
 def allowed_external() -> set[str]:
+    """The sources' own addresses, and the GeoNames entries the places' coordinates come from."""
     sources = yaml.safe_load((ROOT / "content" / "sources.yaml").read_text(encoding="utf-8"))
-    return {entry[key] for entry in sources.values() for key in ("url", "archive_url") if entry.get(key)}
+    places = yaml.safe_load((ROOT / "content" / "places.yaml").read_text(encoding="utf-8"))
+    gazetteer = "https://www.geonames.org/"
+    entries = {f"{gazetteer}{place['geonames']}" for place in places.values() if place.get("geonames")}
+    return {entry[key] for entry in sources.values() for key in ("url", "archive_url") if entry.get(key)} | entries | {gazetteer}
 
 
 def crawl(site: Path, base_url: str, start: str = "index.html") -> Crawl:
