@@ -26,11 +26,9 @@ from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import (
     MAX_BYTES,
     MAX_REGISTRY_BYTES,
-    Node,
     decode_utf8,
     is_blank,
     parse_yaml,
-    parse_yaml_bytes,
     read_file,
 )
 
@@ -114,10 +112,11 @@ def _read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = Fal
     data = read_file(file, path, diagnostics, limit)
     if data is not None and schema in REGISTRIES.values() and is_blank(data.decode("utf-8", errors="replace")):
         return _Converted({}, {}, {}, [], [], digest=hashlib.sha256(data).hexdigest())  # a new project's registry
-    node = None if data is None else parse_yaml_bytes(data, path, diagnostics, limit)
+    text = None if data is None else decode_utf8(data, path, diagnostics)
+    node = None if text is None else parse_yaml(text, path, diagnostics, limit)
     if node is None:
         return _Converted(INVALID, {}, {}, [], diagnostics.items)
-    ctx = Context(path, diagnostics)
+    ctx = Context(path, diagnostics, source=text)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
     texts = {where: _value_at(value, where) for where in ctx.text_origins}
@@ -181,10 +180,11 @@ def _stat_key(file: Path) -> StatKey | None:
         return None
 
 
-def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+def _convert(text: str, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+    node = parse_yaml(text, path, diagnostics)
     if node is None:
         return INVALID
-    ctx = Context(path, diagnostics)
+    ctx = Context(path, diagnostics, source=text)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
     return _merge(_Converted(value, ctx.marks, ctx.text_origins, ctx.references, []), path, raw, diagnostics)
@@ -342,7 +342,7 @@ def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
             _no_front_matter(text, path, diagnostics)
             continue
         front = "\n" + (match.group(1) or "")  # a blank first line keeps line numbers true to the file
-        meta = _convert(parse_yaml(front, path, diagnostics), PAGE, path, raw, diagnostics)
+        meta = _convert(front, PAGE, path, raw, diagnostics)
         raw.digests[path] = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
         if meta is INVALID:
             continue
