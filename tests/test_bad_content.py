@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests import bad_cases
+from timeline import content
 from timeline.cli import main
 from timeline.manifest import Recorded, manifest_path, write_manifest
 from timeline.output import digest
+from timeline.schema import REGISTRIES
 
 CASES = bad_cases.case_names()
 PREVIOUS_SITE = {
@@ -248,3 +250,24 @@ def test_regenerate_rewrites_only_what_changed(tmp_path: Path, monkeypatch: pyte
         .startswith(f"content/{bad_cases.LYSYCHANSK}:6:10: error: unknown actor 'shoigy' (field: actors[0])\n")
     )
     assert (tmp_path / "unknown-tag" / "expected.txt").read_bytes() == unchanged
+
+
+REGISTRY_CASES = [
+    name
+    for name in CASES
+    if any(relative.split("/")[0].removesuffix(".yaml") in REGISTRIES for relative in bad_cases.overlay_files(name))
+]
+
+
+@pytest.mark.parametrize("name", REGISTRY_CASES)
+def test_a_registry_read_entry_by_entry_gives_the_same_diagnostics(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Large registries are converted entry by entry as they are read; every registry case says the same that way."""
+    monkeypatch.setattr(content, "STREAM_REGISTRY_ABOVE", 0)
+    bad_cases.make_content(name, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code = main(bad_cases.CHECK_ARGS)
+    captured = capsys.readouterr()
+    assert bad_cases.contract(bad_cases.diagnostics_text(captured.err)) == bad_cases.contract(bad_cases.expected(name))
+    assert code == 1

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SMALL_CONTENT
-from timeline.build import load_timeline
-from timeline.content import load_content
-from timeline.diagnostics import Diagnostics
+from timeline.build import check_content, load_timeline
+from timeline.content import STREAM_REGISTRY_ABOVE, load_content
+from timeline.diagnostics import MAX_PER_FILE, Diagnostics
 from timeline.model import Timeline
 from timeline.yamlsource import MAX_BYTES
 
@@ -117,6 +117,59 @@ def test_a_registry_larger_than_an_event_file_may_be_is_read(tmp_path: Path) -> 
     raw = load_content(content, diagnostics)
     assert not diagnostics.errors, [d.format_text() for d in diagnostics.errors]
     assert len(raw.registries["sources"]) > 18_000
+
+
+TAGS = "content/tags.yaml"
+
+
+def large_tags(content: Path, tail: str = "") -> tuple[Path, int]:
+    """tags.yaml of the small site grown past the size above which registries are read entry by entry."""
+    tags = content / "tags.yaml"
+    entries = "".join(f"tag-{n}:\n  label: Tag {n}\n  description: Tag {n}.\n" for n in range(STREAM_REGISTRY_ABOVE // 40))
+    text = tags.read_text(encoding="utf-8") + entries + tail
+    tags.write_text(text, encoding="utf-8")
+    assert len(text) > STREAM_REGISTRY_ABOVE
+    return tags, text.count("\n")
+
+
+def test_a_large_registry_read_entry_by_entry_places_each_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = Path("content")
+    shutil.copytree(SMALL_CONTENT, tmp_path / content)
+    monkeypatch.chdir(tmp_path)
+    _, lines = large_tags(content, "bad-id-:\n  label: x\nlast:\n  label: y\n  description: z\n  colour: red\n")
+    diagnostics = Diagnostics()
+    load_content(content, diagnostics)
+    errors = [(d.path, d.line, d.column, d.field) for d in diagnostics.errors]
+    assert errors == [(TAGS, lines - 5, 1, "bad-id-"), (TAGS, lines, 3, "last.colour")]
+
+
+def test_a_large_registry_with_a_late_parse_problem_gives_it_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries converted before the problem was read are dropped, as when a file is parsed whole first."""
+    content = Path("content")
+    shutil.copytree(SMALL_CONTENT, tmp_path / content)
+    monkeypatch.chdir(tmp_path)
+    _, lines = large_tags(content, "bad-id-:\n  label: x\ncontrol:\n  label: again\n  description: again\n")
+    diagnostics = Diagnostics()
+    raw = load_content(content, diagnostics)
+    assert [(d.path, d.line, d.column, d.message) for d in diagnostics.items] == [(TAGS, lines - 2, 1, "duplicate key 'control'")]
+    assert "tags" in raw.unreadable
+
+
+def test_a_large_registry_gives_at_most_a_hundred_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = Path("content")
+    shutil.copytree(SMALL_CONTENT, tmp_path / content)
+    monkeypatch.chdir(tmp_path)
+    tags, _ = large_tags(content)
+    diagnostics = Diagnostics()
+    raw = check_content(content, diagnostics)
+    assert not diagnostics.errors
+    assert len(raw.registries["tags"]) > STREAM_REGISTRY_ABOVE // 40
+    warnings = [d for d in diagnostics.warnings if d.path == TAGS]
+    assert len(warnings) == MAX_PER_FILE + 1
+    assert "more than 100 warnings" in warnings[-1].message
+    first = tags.read_text(encoding="utf-8").splitlines().index("tag-0:") + 1
+    assert (warnings[0].line, warnings[0].column, warnings[0].field) == (first + 1, 3, "tag-0")  # where its entry's keys start
+    assert raw.position(TAGS, "tag-7.description") == (first + 23, 16)
 
 
 def test_the_claims_of_all_of_luhansk_in_2022_are_disputed_against_the_2025_articles(timeline: Timeline) -> None:

@@ -26,11 +26,10 @@ from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import (
     MAX_BYTES,
     MAX_REGISTRY_BYTES,
-    Node,
+    MapNode,
     decode_utf8,
     is_blank,
     parse_yaml,
-    parse_yaml_bytes,
     read_file,
 )
 
@@ -114,11 +113,15 @@ def _read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = Fal
     data = read_file(file, path, diagnostics, limit)
     if data is not None and schema in REGISTRIES.values() and is_blank(data.decode("utf-8", errors="replace")):
         return _Converted({}, {}, {}, [], [], digest=hashlib.sha256(data).hexdigest())  # a new project's registry
-    node = None if data is None else parse_yaml_bytes(data, path, diagnostics, limit)
+    text = None if data is None else decode_utf8(data, path, diagnostics)
+    if text is not None and schema in REGISTRIES.values() and len(text) > STREAM_REGISTRY_ABOVE:
+        node, value, ctx = _convert_streamed(text, path, schema, diagnostics, limit)
+    else:
+        node = None if text is None else parse_yaml(text, path, diagnostics, limit)
+        ctx = Context(path, diagnostics, source=text)
+        value = INVALID if node is None else schema.convert(node, "", ctx)
     if node is None:
         return _Converted(INVALID, {}, {}, [], diagnostics.items)
-    ctx = Context(path, diagnostics)
-    value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
     texts = {where: _value_at(value, where) for where in ctx.text_origins}
     findings = {where: inspect_markdown(text) for where, text in texts.items()}
@@ -126,6 +129,30 @@ def _read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = Fal
     digest = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
     marks = ctx.marks if keep_marks or schema is not EVENT else None
     return _Converted(value, marks, ctx.text_origins, ctx.references, diagnostics.items, findings, digest, plain)
+
+
+STREAM_REGISTRY_ABOVE = 1_000_000  # characters: a larger registry is converted entry by entry as it is read
+
+
+def _convert_streamed(text: str, path: str, schema: Any, diagnostics: Diagnostics, limit: int) -> tuple[Any, Any, Context]:
+    """A registry converted one entry at a time while it is read, so that no tree of the whole file is ever held:
+    a large file's tree weighs some 20 bytes for each of its bytes. Its parse problems, if any, are all that is
+    reported (as when a file is parsed whole first)."""
+    ctx = Context(path, Diagnostics(), source=text)
+    entries: dict[str, Any] = {}
+
+    def convert(entry: MapNode) -> None:
+        value = schema.convert(entry, "", ctx)
+        if value is not INVALID:
+            entries.update(value)
+
+    node = parse_yaml(text, path, diagnostics, limit, convert)
+    if node is None:
+        return None, INVALID, ctx
+    value = schema.convert(node, "", ctx) if not isinstance(node, MapNode) else entries
+    diagnostics.extend(ctx.diagnostics.items)
+    ctx.diagnostics = diagnostics
+    return node, value, ctx
 
 
 _FIELD_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
@@ -181,10 +208,11 @@ def _stat_key(file: Path) -> StatKey | None:
         return None
 
 
-def _convert(node: Node | None, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+def _convert(text: str, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+    node = parse_yaml(text, path, diagnostics)
     if node is None:
         return INVALID
-    ctx = Context(path, diagnostics)
+    ctx = Context(path, diagnostics, source=text)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
     return _merge(_Converted(value, ctx.marks, ctx.text_origins, ctx.references, []), path, raw, diagnostics)
@@ -342,7 +370,7 @@ def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
             _no_front_matter(text, path, diagnostics)
             continue
         front = "\n" + (match.group(1) or "")  # a blank first line keeps line numbers true to the file
-        meta = _convert(parse_yaml(front, path, diagnostics), PAGE, path, raw, diagnostics)
+        meta = _convert(front, PAGE, path, raw, diagnostics)
         raw.digests[path] = hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
         if meta is INVALID:
             continue

@@ -7,6 +7,7 @@ from typing import Any
 from timeline.attribution import check_attribution
 from timeline.content import RawContent
 from timeline.diagnostics import Diagnostics
+from timeline.fields import TextOrigin
 from timeline.fields.suggest import Suggester
 from timeline.markdown import inspect_markdown
 from timeline.schema import REFERENCE_KINDS
@@ -162,11 +163,10 @@ def _check_markdown(
     diagnostics: Diagnostics,
     start: tuple[int, int] | None = None,
 ) -> None:
-    origin = raw.text_origins.get(path, {}).get(where)
-    line, first_column, column = (origin.line, origin.first_column, origin.column) if origin else (*(start or (1, 1)), 1)
+    origin = raw.text_origins.get(path, {}).get(where) or TextOrigin(*(start or (1, 1)), 1)
 
     def position(offset: int, offset_column: int) -> tuple[int, int]:
-        return line + offset, (first_column if offset == 0 else column) + offset_column
+        return origin.locate(text, offset, offset_column)
 
     found = raw.findings.get(path, {}).get(where)
     problems, links = found if found is not None else inspect_markdown(text)

@@ -11,6 +11,7 @@ in indentation (accepted by libyaml, refused by the pure parser).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,9 +116,18 @@ def decode_utf8(data: bytes, path: str, diagnostics: Diagnostics) -> str | None:
     return text.removeprefix("\ufeff")
 
 
-def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> Node | None:
+EachEntry = Callable[[MapNode], None]
+
+
+def parse_yaml(
+    text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES, each_entry: EachEntry | None = None
+) -> Node | None:
     """Compose one YAML document of at most `limit` characters into nodes; report problems and return None if it
-    cannot be read."""
+    cannot be read.
+
+    With `each_entry`, a document that is a mapping is handed over one entry at a time, as a mapping of that one
+    entry, as soon as it is read, and the root returned holds none of them: the whole tree of a large registry
+    never exists at once. What is handed over before a problem is found later in the file is to be discarded."""
     if len(text) > limit:
         diagnostics.error(path, 1, 1, f"the file is larger than {limit:,} characters", TOO_LARGE_HINT)
         return None
@@ -131,6 +141,8 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_
         return None
     lines = text.splitlines()
     try:
+        if each_entry is not None:
+            return _compose_streamed(text, lines, each_entry)
         root = _compose_fast(text, lines) if not _needs_careful_parse(text, lines) else None
         if root is None:
             root = _compose(yaml.parse(text, Loader=_Loader), lines)
@@ -164,6 +176,31 @@ def parse_yaml(text: str, path: str, diagnostics: Diagnostics, limit: int = MAX_
     except yaml.YAMLError as exc:  # errors without a position, e.g. from the reader
         diagnostics.error(path, 1, 1, f"this is not valid YAML: {exc}", "check the file's syntax")
     return None
+
+
+def _compose_streamed(text: str, lines: list[str], each_entry: EachEntry) -> Node | None:
+    """Compose from the parser's events, handing each entry of a root mapping over as soon as it is complete;
+    the checks made on a whole tree are made on each entry."""
+    escapes, tabs = "\\" in text, any("\t" in line for line in lines)
+    block_lines: set[int] = set()
+
+    def checked(entry: MapNode) -> None:
+        if escapes:
+            _refuse_escaped_controls(entry)
+        if tabs:
+            block_lines.update(_block_lines(entry))
+        each_entry(entry)
+
+    root = _compose(yaml.parse(text, Loader=_Loader), lines, checked)
+    if tabs:
+        if not isinstance(root, MapNode):
+            block_lines.update(_block_lines(root))
+        tab = _first_indenting_tab(lines, block_lines)
+        if tab:
+            raise _Refused(tab[0], tab[1], *_TAB_MESSAGE)
+    if escapes and not isinstance(root, MapNode):
+        _refuse_escaped_controls(root)
+    return root
 
 
 def _refusal_before(text: str, lines: list[str], exc: yaml.MarkedYAMLError) -> _Refused | None:
@@ -361,11 +398,12 @@ def _block_indent(lines: list[str], line: int) -> int:
     return 0
 
 
-def _compose(events: object, lines: list[str]) -> Node | None:
-    """Build the node tree iteratively (no recursion, so depth is bounded only by MAX_DEPTH)."""
+def _compose(events: object, lines: list[str], each_entry: EachEntry | None = None) -> Node | None:
+    """Build the node tree iteratively (no recursion, so depth is bounded only by MAX_DEPTH); with `each_entry`,
+    each complete entry of a root mapping is handed over instead of kept."""
     stack: list[SeqNode | MapNode] = []
     pending_keys: list[ScalarNode | None] = []
-    seen_keys: list[dict[str, ScalarNode]] = []
+    seen_keys: list[dict[str, int]] = []  # key -> its line
     root: Node | None = None
     documents = 0
 
@@ -383,14 +421,13 @@ def _compose(events: object, lines: list[str]) -> Node | None:
             if not isinstance(node, ScalarNode):
                 raise _Refused(node.line, node.column, "a mapping key must be a plain word", "write `key: value`")
             if node.value in seen_keys[-1]:
-                first = seen_keys[-1][node.value]
                 raise _Refused(
                     node.line,
                     node.column,
                     f"duplicate key '{node.value}'",
-                    f"it is already set on line {first.line}; keep one of the two",
+                    f"it is already set on line {seen_keys[-1][node.value]}; keep one of the two",
                 )
-            seen_keys[-1][node.value] = node
+            seen_keys[-1][node.value] = node.line
             pending_keys[-1] = node
         else:
             parent.items.append((key, node))
@@ -417,6 +454,8 @@ def _compose(events: object, lines: list[str]) -> Node | None:
             block = event.style in ("|", ">")
             indent = _block_indent(lines, line) if block else 0
             attach(ScalarNode(event.value, line, column, not event.style, block, indent))
+            if each_entry is not None and len(stack) == 1:
+                _hand_over(stack[0], each_entry)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             line, column = _position(event)
             if len(stack) >= MAX_DEPTH:
@@ -432,7 +471,16 @@ def _compose(events: object, lines: list[str]) -> Node | None:
             stack.pop()
             pending_keys.pop()
             seen_keys.pop()
+            if each_entry is not None and len(stack) == 1:
+                _hand_over(stack[0], each_entry)
     return root
+
+
+def _hand_over(root: SeqNode | MapNode, each_entry: EachEntry) -> None:
+    """A root mapping's entry just completed: hand it over, and keep nothing of it but its key (for duplicates)."""
+    if isinstance(root, MapNode) and root.items:
+        entry = root.items.pop()
+        each_entry(MapNode(entry[0].line, entry[0].column, [entry]))
 
 
 def _implicit(event: yaml.Event) -> bool:

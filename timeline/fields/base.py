@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from timeline.diagnostics import Diagnostics
+from timeline.fields.positions import Anchor, anchored_position
 from timeline.yamlsource import MapNode, Node, ScalarNode, SeqNode
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -41,6 +42,14 @@ class TextOrigin(NamedTuple):
     line: int  # line of the text's first line
     first_column: int  # column of the text's first character
     column: int  # column where each later line's text starts (a block's indentation + 1)
+    anchors: tuple[Anchor, ...] = ()  # for text not copied line for line from the file (see fields.positions)
+
+    def locate(self, text: str, line: int, column: int) -> tuple[int, int]:
+        """File position of the character at `line` and `column` (0-based, lines as str.splitlines splits them)."""
+        if self.anchors:
+            before = text.splitlines(keepends=True)[:line]
+            return anchored_position(self.anchors, sum(map(len, before)) + column)
+        return self.line + line, (self.first_column if line == 0 else self.column) + column
 
 
 @dataclass
@@ -52,6 +61,15 @@ class Context:
     marks: dict[str, tuple[int, int]] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
     text_origins: dict[str, TextOrigin] = field(default_factory=dict)
+    source: str | None = None  # the file's text, to place what is found inside values that are not copied verbatim
+    _lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, split once and only when a value needs them."""
+        if self._lines is None:
+            self._lines = (self.source or "").splitlines()
+        return self._lines
 
     def error(self, node: Node, where: str, message: str, hint: str = "") -> None:
         self.diagnostics.error(self.path, node.line, node.column, message, hint, where)

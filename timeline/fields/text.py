@@ -21,6 +21,7 @@ from timeline.fields.base import (
     label,
     shorten,
 )
+from timeline.fields.positions import value_anchors, written_verbatim
 from timeline.yamlsource import ScalarNode
 
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")  # invisible controls that reorder text
@@ -60,12 +61,7 @@ class Text(Scalar):
             ctx.error(node, where, f"{label(where)} is '{shorten(value)}', which is not valid", self.pattern_hint)
             return INVALID
         if self.markdown:
-            if node.block:
-                origin = TextOrigin(node.line + 1, node.indent + 1, node.indent + 1)
-            else:
-                start = node.column + (0 if node.plain else 1)
-                origin = TextOrigin(node.line, start, 1)
-            ctx.text_origins[where] = origin
+            ctx.text_origins[where] = _origin(node, ctx)
         if self.max_words is not None:
             words = len(value.split())
             if words > self.max_words:
@@ -94,6 +90,21 @@ class Text(Scalar):
         if self.max_words:
             schema["maxLength"] = self.max_words * 30
         return described(schema, self.description)
+
+
+def _origin(node: ScalarNode, ctx: Context) -> TextOrigin:
+    """Where a Markdown value's text is in the file: line for line (a literal block, a value on one line as
+    written), or through anchors (a folded block, a value that goes on over lines, escapes)."""
+    if node.block and (ctx.source is None or _is_literal(ctx.lines, node)):
+        return TextOrigin(node.line + 1, node.indent + 1, node.indent + 1)
+    if not node.block and (ctx.source is None or written_verbatim(node, ctx.lines)):
+        return TextOrigin(node.line, node.column + (0 if node.plain else 1), 1)
+    return TextOrigin(node.line, node.column, 1, value_anchors(node, ctx.lines))
+
+
+def _is_literal(lines: list[str], node: ScalarNode) -> bool:
+    """A `|` block keeps its lines; a `>` block folds them."""
+    return node.line <= len(lines) and lines[node.line - 1][node.column - 1 : node.column] == "|"
 
 
 @dataclass
