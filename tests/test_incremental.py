@@ -35,6 +35,19 @@ def build(content: Path, templates: Path, out: Path) -> BuildReport:
     return report
 
 
+def clean_build(content: Path, templates: Path, out: Path) -> BuildReport:
+    """A build that takes nothing from earlier ones: its own empty cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(out.parent / f"{out.name}-cache"))
+        return build(content, templates, out)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with an empty cache folder, so that its first build renders every page."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def retitle_an_event(content: Path, templates: Path) -> None:
     replace(content / CLAIM, "title: ", "title: Edited — ")
 
@@ -86,7 +99,7 @@ def test_an_incremental_rebuild_equals_a_clean_build(tmp_path: Path, change: Cal
     change(content, templates)
     report = build(content, templates, site)
     clean = tmp_path / "clean"
-    build(content, templates, clean)
+    clean_build(content, templates, clean)
     assert files_of(site) == files_of(clean)
     assert report.changed > 0
 
@@ -113,7 +126,7 @@ def test_a_rebuild_after_a_failed_build_renders_what_changed(tmp_path: Path) -> 
     replace(content / CLAIM, "title:\n  - broken\ntitle_x: ", "title: Mended — ")
     build(content, ROOT / "templates", site)
     assert "Mended — " in (site / "events" / CLAIM.stem / "index.html").read_text(encoding="utf-8")
-    build(content, ROOT / "templates", tmp_path / "clean")
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
     assert files_of(site) == files_of(tmp_path / "clean")
 
 
@@ -158,7 +171,7 @@ def test_an_event_edit_rewrites_one_year_of_a_split_data_export(tmp_path: Path, 
         "exports/timelinejs-2022.json",
         "feed.json",
     }
-    build(content, ROOT / "templates", tmp_path / "clean")
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
     assert after == files_of(tmp_path / "clean")
 
 
@@ -177,5 +190,56 @@ def test_a_site_split_over_many_pages_rebuilds_like_a_clean_build(
     change(content, ROOT / "templates")
     report = build(content, ROOT / "templates", site)
     assert report.rendered < report.pages
-    build(content, ROOT / "templates", tmp_path / "clean")
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
     assert files_of(site) == files_of(tmp_path / "clean")
+
+
+def test_a_fresh_copy_built_into_an_empty_folder_with_a_warm_cache_renders_nothing_and_equals_a_clean_build(
+    tmp_path: Path,
+) -> None:
+    """What CI does on a merge: a new checkout somewhere else (new inodes and times), no site/, the cache restored."""
+    first = tmp_path / "first" / "content"
+    shutil.copytree(ROOT / "content", first)
+    build(first, ROOT / "templates", tmp_path / "first" / "site")
+    checkout = tmp_path / "checkout" / "content"
+    shutil.copytree(ROOT / "content", checkout)
+    report = build(checkout, ROOT / "templates", tmp_path / "checkout" / "site")
+    assert report.rendered == 0, f"{report.rendered} of {report.pages} pages rendered"
+    clean = clean_build(checkout, ROOT / "templates", tmp_path / "clean")
+    assert clean.rendered == clean.pages
+    assert files_of(tmp_path / "checkout" / "site") == files_of(tmp_path / "clean")
+
+
+def test_a_warm_cache_build_after_an_edit_renders_only_what_changed_and_equals_a_clean_build(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    retitle_an_event(content, ROOT / "templates")
+    report = build(content, ROOT / "templates", tmp_path / "elsewhere")
+    assert 0 < report.rendered < report.pages / 2
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
+    assert files_of(tmp_path / "elsewhere") == files_of(tmp_path / "clean")
+
+
+def test_a_cache_entry_whose_file_changed_is_rendered_again(tmp_path: Path) -> None:
+    """A file of the cache edited in place (through a hard link from a site, say) is never copied into a site."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    page = tmp_path / "site" / "events" / CLAIM.stem / "index.html"
+    with page.open("r+b") as stream:  # in place: the cache's file is the same file
+        stream.write(b"<!-- tampered -->")
+    build(content, ROOT / "templates", tmp_path / "other")
+    assert not (tmp_path / "other" / "events" / CLAIM.stem / "index.html").read_bytes().startswith(b"<!-- tampered -->")
+
+
+def test_the_cache_folder_deleted_between_builds_costs_only_rendering(tmp_path: Path) -> None:
+    import os
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "timeline" / "rendered")
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered == report.pages
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")

@@ -219,6 +219,31 @@ class SiteWriter:
         self.outputs[relative] = Staged(recorded.size, recorded.digest, changed=False, key=key)
         return True
 
+    def adopt(self, relative: str, source: Path, digest_: str, size: int, key: str) -> bool:
+        """Put a file an earlier build made from the same inputs (see rendercache) in the tree: linked, else copied."""
+        if relative in self.outputs:
+            raise ValueError(f"two outputs want the same path: {relative}")
+        if not is_inside(relative):
+            raise OutsideOutput(f"an output path leads outside the output folder: {relative!r}")
+        recorded = self.previous.get(relative)
+        same = recorded is not None and recorded.digest == digest_
+        if not self._holds(relative, digest_):
+            self._folder_for(relative)
+            self._clear(relative)
+            self._tried.add(relative)  # what the tree held there is gone, whatever comes next
+            try:
+                os.link(source, self.staging / relative, follow_symlinks=False)
+            except FileNotFoundError:
+                return False
+            except OSError:  # another filesystem, or one without hard links
+                try:
+                    shutil.copyfile(source, self.staging / relative, follow_symlinks=False)
+                except FileNotFoundError:
+                    return False
+                os.chmod(self.staging / relative, 0o644)
+        self.outputs[relative] = Staged(size, digest_, changed=not same, key=key)
+        return True
+
     def forget(self, relative: str) -> None:
         """Drop an output that may have been staged (by a worker, say): it will be staged again, or removed."""
         self.outputs.pop(relative, None)

@@ -25,6 +25,7 @@ from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.rendercache import RenderCache
 from timeline.report import BuildReport
 from timeline.search import search_files
 from timeline.theme import static_files
@@ -123,23 +124,55 @@ def render_pages(
             progress.update("rendering pages", number, len(pages))
 
 
-def pages_to_render(pages: list[PageSpec], build: str, every_event: str, writer: SiteWriter) -> tuple[list[PageSpec], list[str]]:
-    """The pages whose inputs changed since the last build, with their keys; the others are kept as they are."""
+def from_cache(writer: SiteWriter, cache: RenderCache, key: str) -> bool:
+    """Take the outputs made from `key` from the rendered-output cache; False (and nothing taken) if it lacks any."""
+    entries = cache.entries(key)
+    taken: list[str] = []
+    for entry in entries:
+        if entry.relative in writer.outputs or not writer.adopt(
+            entry.relative, cache.path(key, entry.relative), entry.digest, entry.size, key
+        ):
+            for relative in taken:
+                writer.forget(relative)
+            return False
+        taken.append(entry.relative)
+    return bool(entries)
+
+
+def pages_to_render(
+    pages: list[PageSpec], build: str, every_event: str, writer: SiteWriter, cache: RenderCache
+) -> tuple[list[PageSpec], list[str]]:
+    """The pages whose inputs changed since the last build, with their keys; the others are kept as they are,
+    or taken from the cache of rendered outputs."""
     todo: list[PageSpec] = []
     keys: list[str] = []
     for page in pages:
         key = page_key(page, build, every_event)
-        if not writer.keep(page.output, key):
-            todo.append(page)
-            keys.append(key)
+        if writer.keep(page.output, key):
+            continue
+        if from_cache(writer, cache, key) and page.output in writer.outputs:
+            continue
+        todo.append(page)
+        keys.append(key)
     return todo, keys
 
 
-def _write_derived(writer: SiteWriter, key: str, make: Callable[[], dict[str, str]]) -> None:
+def _write_derived(writer: SiteWriter, cache: RenderCache, key: str, make: Callable[[], dict[str, str]]) -> None:
     """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged."""
-    if not writer.keep_all(key):
+    if not writer.keep_all(key) and not from_cache(writer, cache, key):
         for name, text in make().items():
             writer.write(name, text, key)
+
+
+def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
+    """Put every output with a key in the cache of rendered outputs (linked, not written again), and save it."""
+    groups: dict[str, list[tuple[Path, str, str, int]]] = {}
+    for relative, staged in writer.outputs.items():
+        if staged.key:
+            groups.setdefault(staged.key, []).append((writer.staging / relative, relative, staged.digest, staged.size))
+    for key, files in groups.items():
+        cache.store(key, files)
+    cache.save(set(groups))
 
 
 def _made(data: DataFile) -> dict[str, str]:
@@ -150,13 +183,16 @@ def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def write_site(timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET) -> BuildReport:
-    """Render what changed, reuse what the writer has from the last builds, and swap the new site in."""
+def write_site(
+    timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET, cache: RenderCache | None = None
+) -> BuildReport:
+    """Render what changed, reuse what the writer has from the last builds or the cache has, and swap the new site in."""
+    cache = cache or RenderCache()
     try:
         assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
-        todo, keys = pages_to_render(pages, build, every_event, writer)
+        todo, keys = pages_to_render(pages, build, every_event, writer, cache)
         if todo:  # a rebuild that renders no page draws no chart
             progress.update("drawing charts")
         env = make_environment(
@@ -176,13 +212,14 @@ def write_site(timeline: Timeline, templates: Path, writer: SiteWriter, progress
         base = timeline.site.base_url
         in_sitemap = [p.path for p in pages if p.in_sitemap]
         feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
-        _write_derived(writer, _group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})
-        _write_derived(writer, _group_key("search", build, every_event), lambda: search_files(timeline))
+        _write_derived(writer, cache, _group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})
+        _write_derived(writer, cache, _group_key("search", build, every_event), lambda: search_files(timeline))
         for data in data_export(timeline) + export_files(timeline):
-            _write_derived(writer, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
-        _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
+            _write_derived(writer, cache, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
+        _write_derived(writer, cache, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
+        keep_rendered(writer, cache)
         writer.commit()
     except BaseException:
         writer.discard()
