@@ -243,3 +243,32 @@ def test_the_cache_folder_deleted_between_builds_costs_only_rendering(tmp_path: 
     report = build(content, ROOT / "templates", tmp_path / "other")
     assert report.rendered == report.pages
     assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+def test_a_copy_of_the_same_content_loads_the_kept_model_with_its_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI's fresh checkout of the same content (elsewhere, new times) reads no content file: it loads the model."""
+    from timeline import build as build_module
+
+    shutil.copytree(ROOT / "content", tmp_path / "first" / "content")
+    with (tmp_path / "first" / "content" / "tags.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("never-used:\n  label: Never used\n  description: A tag no event has.\n")
+    monkeypatch.chdir(tmp_path / "first")
+    diagnostics = Diagnostics()
+    assert build_site(Path("content"), ROOT / "templates", Path("site"), diagnostics) is not None
+    [warning] = [d for d in diagnostics if "never-used" in d.message]
+    shutil.copytree(tmp_path / "first" / "content", tmp_path / "checkout" / "content")
+    monkeypatch.chdir(tmp_path / "checkout")
+
+    def no_reading(content: Path, diagnostics: Diagnostics) -> None:
+        raise AssertionError("the content was read again")
+
+    monkeypatch.setattr(build_module, "load_timeline", no_reading)
+    again = Diagnostics()
+    assert build_site(Path("content"), ROOT / "templates", Path("site"), again) is not None
+    assert [d for d in again if "never-used" in d.message] == [warning]
+    assert files_of(tmp_path / "checkout" / "site") == files_of(tmp_path / "first" / "site")
+    replace(Path("content") / CLAIM, "title: ", "title: Edited — ")
+    with pytest.raises(AssertionError, match="read again"):  # other content: the kept model is not used
+        build_site(Path("content"), ROOT / "templates", Path("site"), Diagnostics())

@@ -64,6 +64,26 @@ def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
         return build_timeline(raw)
 
 
+def load_model(content: Path, diagnostics: Diagnostics) -> Timeline | None:
+    """The model, from the snapshot of the same content when there is one (see snapshot), else read and checked,
+    then kept as a snapshot; None when any error was found."""
+    from timeline.content import display_path
+    from timeline.snapshot import content_key, load_snapshot, save_snapshot
+
+    named = display_path(content / "_", content)[:-1]
+    key = content_key(content, named) if content.is_dir() else ""
+    if key:
+        with cycle_collector_paused():
+            found = load_snapshot(key, diagnostics)
+        if found is not None:
+            return found
+    before = len(diagnostics.items)
+    timeline = load_timeline(content, diagnostics)
+    if timeline is not None and key and content_key(content, named) == key:  # no file changed while it was read
+        save_snapshot(key, timeline, diagnostics.items[before:])
+    return timeline
+
+
 def _refuse_unsafe(out: Path, content: Path, templates: Path, found: bool, force: bool) -> None:
     """Raise OutputRefused unless replacing `out` can only lose a site this tool built (or `force` says so)."""
     target = out.resolve()
@@ -117,7 +137,7 @@ def build_site(
         if trusted and inputs and manifest.inputs == inputs and manifest.outputs:
             return BuildReport(pages=0, files=len(manifest.outputs), bytes=0, up_to_date=True)
         progress.update("reading content")
-        timeline = load_timeline(content, diagnostics)
+        timeline = load_model(content, diagnostics)
         if timeline is None:
             return None
         return _write(timeline, templates, target, out, inputs, manifest, diagnostics, progress)

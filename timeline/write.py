@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ def template_position(exc: TemplateError, templates: Path) -> tuple[str, int]:
 
 
 PARALLEL_ABOVE = 400  # pages: below this, starting worker processes costs more than it saves
+EVENTS_PER_JOB_PAGE = 20  # a job (a feed, an export, the search index) costs about a page per this many events
 _SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, the pages, their keys, the writer
 
 
@@ -71,6 +72,9 @@ def _render(env: Environment, page: PageSpec) -> bytes:
     return env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
 
 
+Job = tuple[str, Callable[[], dict[str, str]]]  # outputs made together (a feed, an export): their key and maker
+
+
 def _render_chunk(start: int) -> dict[str, Staged]:
     """Render pages[start:start + CHUNK] and stage what changed."""
     env, pages, keys, writer = _SHARED["env"], _SHARED["pages"], _SHARED["keys"], _SHARED["writer"]
@@ -78,6 +82,18 @@ def _render_chunk(start: int) -> dict[str, Staged]:
     for page, key in zip(pages[start : start + CHUNK], keys[start : start + CHUNK], strict=True):
         staged[page.output] = writer.stage(page.output, _render(env, page), key)
     return staged
+
+
+def _make_job(index: int) -> dict[str, Staged]:
+    """Make the outputs of jobs[index] and stage them."""
+    key, make = _SHARED["jobs"][index]
+    writer: SiteWriter = _SHARED["writer"]
+    return {name: writer.stage(name, text.encode("utf-8"), key) for name, text in make().items()}
+
+
+def _task(task: tuple[bool, int]) -> tuple[bool, dict[str, Staged]]:
+    is_job, number = task
+    return is_job, _make_job(number) if is_job else _render_chunk(number)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -97,31 +113,46 @@ def _workers() -> int:
 
 
 def render_pages(
-    env: Environment, pages: list[PageSpec], keys: list[str], writer: SiteWriter, progress: Progress = QUIET
+    env: Environment,
+    pages: list[PageSpec],
+    keys: list[str],
+    writer: SiteWriter,
+    progress: Progress = QUIET,
+    jobs: Sequence[Job] = (),
+    job_weight: int = 0,
 ) -> None:
-    """Render pages, on every core when there are enough of them (forked workers share the model)."""
+    """Render pages and make the jobs' outputs, on every core when there is enough to do (forked workers share
+    the model). The jobs go first: each is long and made in one piece, and pages fill the cores around them.
+    `job_weight` is what a job costs in pages."""
     workers = _workers()
-    if len(pages) >= PARALLEL_ABOVE and workers > 1:
-        _SHARED.update(env=env, pages=pages, keys=keys, writer=writer)
+    if len(pages) + job_weight * len(jobs) >= PARALLEL_ABOVE and workers > 1:
+        _SHARED.update(env=env, pages=pages, keys=keys, writer=writer, jobs=jobs)
         gc.freeze()  # else a collection in a worker writes to every object's header, copying the whole model
-        done = len(writer.outputs)
+        rendered = 0
+        tasks = [(True, index) for index in range(len(jobs))] + [(False, start) for start in range(0, len(pages), CHUNK)]
+        recorded: list[str] = []
         try:
             context = multiprocessing.get_context("fork")
             start, parent = _die_with_parent, (os.getpid(),)
             with context.Pool(workers, start, parent, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
-                for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
+                for is_job, staged in pool.imap_unordered(_task, tasks):
                     writer.record(staged)
-                    progress.update("rendering pages", len(writer.outputs) - done, len(pages))
+                    recorded += staged
+                    rendered += 0 if is_job else len(staged)
+                    progress.update("rendering pages", rendered, len(pages))
             return
         except TemplateError:
-            for page in pages:  # render again here, where the error's traceback points at the template line
-                writer.forget(page.output)
+            for relative in recorded:  # render again here, where the error's traceback points at the template line
+                writer.forget(relative)
         finally:
             _SHARED.clear()
     for number, (page, key) in enumerate(zip(pages, keys, strict=True), start=1):
         writer.write(page.output, _render(env, page), key)
         if number % CHUNK == 0:
             progress.update("rendering pages", number, len(pages))
+    for key, make in jobs:
+        for name, text in make().items():
+            writer.write(name, text, key)
 
 
 def from_cache(writer: SiteWriter, cache: RenderCache, key: str) -> bool:
@@ -157,11 +188,10 @@ def pages_to_render(
     return todo, keys
 
 
-def _write_derived(writer: SiteWriter, cache: RenderCache, key: str, make: Callable[[], dict[str, str]]) -> None:
-    """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged."""
-    if not writer.keep_all(key) and not from_cache(writer, cache, key):
-        for name, text in make().items():
-            writer.write(name, text, key)
+def jobs_to_do(writer: SiteWriter, cache: RenderCache, jobs: list[Job]) -> list[Job]:
+    """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged, or
+    taken from the cache; the jobs whose outputs must be made."""
+    return [(key, make) for key, make in jobs if not writer.keep_all(key) and not from_cache(writer, cache, key)]
 
 
 def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
@@ -207,16 +237,18 @@ def write_site(
                 "source_pages": source_pages(timeline),
             },
         )
-        render_pages(env, todo, keys, writer, progress)
-        progress.update("writing feeds and data")
         base = timeline.site.base_url
         in_sitemap = [p.path for p in pages if p.in_sitemap]
         feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
-        _write_derived(writer, cache, _group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})
-        _write_derived(writer, cache, _group_key("search", build, every_event), lambda: search_files(timeline))
+        jobs: list[Job] = [
+            (_group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()}),
+            (_group_key("search", build, every_event), lambda: search_files(timeline)),
+        ]
         for data in data_export(timeline) + export_files(timeline):
-            _write_derived(writer, cache, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
-        _write_derived(writer, cache, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
+            jobs.append((_group_key("data", build, data.name, data.key), functools.partial(_made, data)))
+        jobs.append((_group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap)))
+        weight = len(timeline.events) // EVENTS_PER_JOB_PAGE
+        render_pages(env, todo, keys, writer, progress, jobs_to_do(writer, cache, jobs), weight)
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
         keep_rendered(writer, cache)
