@@ -272,3 +272,41 @@ def test_a_copy_of_the_same_content_loads_the_kept_model_with_its_warnings(
     replace(Path("content") / CLAIM, "title: ", "title: Edited — ")
     with pytest.raises(AssertionError, match="read again"):  # other content: the kept model is not used
         build_site(Path("content"), ROOT / "templates", Path("site"), Diagnostics())
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in one process", "in worker processes"])
+def test_pages_the_cache_loses_during_a_build_are_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    import os
+
+    from timeline import write
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    real = write.pages_to_render
+
+    def then_cache_emptied(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "timeline" / "rendered")
+        return found
+
+    monkeypatch.setattr(write, "pages_to_render", then_cache_emptied)
+    if parallel:
+        monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered == report.pages
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+def test_a_fresh_copy_takes_its_pages_from_the_cache_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import write
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered == 0
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")

@@ -98,23 +98,31 @@ class RenderCache:
         except OSError:
             return False
 
+    def knows(self, key: str) -> bool:
+        return key in self.added or key in self.groups
+
+    def place(self, key: str, relative: str, file: Path, digest: str, size: int) -> Entry | None:
+        """Put one output made from `key` in the cache folder; the entry to `add`, None if it could not be put.
+        Changes nothing else, so worker processes may call it."""
+        path = self.path(key, relative)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _place(file, path)
+            return Entry(relative, digest, size, os.stat(path).st_mtime_ns)
+        except OSError:
+            return None
+
+    def add(self, key: str, entries: tuple[Entry, ...]) -> None:
+        self.added[key] = (time.time(), entries)
+
     def store(self, key: str, files: list[tuple[Path, str, str, int]]) -> None:
         """Keep the outputs made from `key`: (the file the build wrote, its path in the site, digest, size)."""
-        if not key or key in self.added:
-            return
         known = self.groups.get(key)
-        if known is not None and len(known[1]) == len(files):  # kept by an earlier build
+        if not key or key in self.added or (known is not None and len(known[1]) == len(files)):  # kept before
             return
-        entries = []
-        try:
-            for file, relative, digest, size in files:
-                path = self.path(key, relative)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _place(file, path)
-                entries.append(Entry(relative, digest, size, os.stat(path).st_mtime_ns))
-        except OSError:
-            return
-        self.added[key] = (time.time(), tuple(entries))
+        entries = [self.place(key, relative, file, digest, size) for file, relative, digest, size in files]
+        if all(entries):
+            self.add(key, tuple(e for e in entries if e is not None))
 
     def save(self, live: set[str]) -> None:
         """Record what was added and used, and the `live` keys (those of the site just made); prune to the bound."""
