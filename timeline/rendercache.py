@@ -106,7 +106,6 @@ class RenderCache:
         Changes nothing else, so worker processes may call it."""
         path = self.path(key, relative)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             _place(file, path)
             return Entry(relative, digest, size, os.stat(path).st_mtime_ns)
         except OSError:
@@ -160,6 +159,13 @@ class RenderCache:
 
 def _place(file: Path, path: Path) -> None:
     """Put `file`'s bytes at `path` without writing them again where a hard link can be made; atomic."""
+    try:
+        os.link(file, path)  # the common case: a new entry, one step
+        return
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # there already (an entry the index lost), or no hard links here: through a temporary file
     temporary = path.with_name(f".{path.name}-{os.getpid()}")
     with contextlib.suppress(FileNotFoundError):
         os.unlink(temporary)
