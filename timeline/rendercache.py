@@ -56,6 +56,7 @@ class RenderCache:
     def __init__(self, folder: Path | None = None, limit: int | None = None) -> None:
         self.folder = folder or cache_folder() / "rendered"
         self.limit = _limit() if limit is None else limit
+        self.read_as: tuple[int, ...] = ()
         self.groups: dict[str, Group] = self._read()
         self.added: dict[str, Group] = {}
         self.used: set[str] = set()
@@ -66,10 +67,20 @@ class RenderCache:
     def _read(self) -> dict[str, Group]:
         try:
             with self._index().open("rb") as stream:
+                self.read_as = _identity(os.fstat(stream.fileno()))
                 version, groups = pickle.load(stream)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return {}
         return groups if version == FORMAT and isinstance(groups, dict) else {}
+
+    def _latest(self) -> dict[str, Group]:
+        """The index as saved now: what was read, unless another build saved since."""
+        try:
+            if _identity(os.stat(self._index())) == self.read_as:
+                return dict(self.groups)
+        except OSError:
+            pass
+        return self._read()
 
     def path(self, key: str, relative: str) -> Path:
         name = hashlib.sha256(f"{key}\0{relative}".encode()).hexdigest()
@@ -126,7 +137,7 @@ class RenderCache:
     def save(self, live: set[str]) -> None:
         """Record what was added and used, and the `live` keys (those of the site just made); prune to the bound."""
         now = time.time()
-        groups = self._read()  # another build may have saved since this one started
+        groups = self._latest()
         for key in (live | self.used) - self.added.keys():
             group = groups.get(key) or self.groups.get(key)
             if group is not None:
@@ -142,6 +153,8 @@ class RenderCache:
         except OSError:
             return
         self.groups, self.added, self.used = groups, {}, set()
+        with contextlib.suppress(OSError):
+            self.read_as = _identity(os.stat(self._index()))
 
     def _prune(self, groups: dict[str, Group]) -> None:
         """Forget the least recently used groups, and remove their files, until the rest fit in the bound."""
@@ -155,6 +168,10 @@ class RenderCache:
                 total -= entry.size
             if total <= self.limit:
                 break
+
+
+def _identity(info: os.stat_result) -> tuple[int, ...]:
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _place(file: Path, path: Path) -> None:
