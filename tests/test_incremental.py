@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from timeline import build as build_module
 from timeline.build import BuildReport, build_site
 from timeline.diagnostics import Diagnostics
 
@@ -40,12 +41,6 @@ def clean_build(content: Path, templates: Path, out: Path) -> BuildReport:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(out.parent / f"{out.name}-cache"))
         return build(content, templates, out)
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test starts with an empty cache folder, so that its first build renders every page."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 def retitle_an_event(content: Path, templates: Path) -> None:
@@ -249,8 +244,6 @@ def test_a_copy_of_the_same_content_loads_the_kept_model_with_its_warnings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """CI's fresh checkout of the same content (elsewhere, new times) reads no content file: it loads the model."""
-    from timeline import build as build_module
-
     shutil.copytree(ROOT / "content", tmp_path / "first" / "content")
     with (tmp_path / "first" / "content" / "tags.yaml").open("a", encoding="utf-8") as stream:
         stream.write("never-used:\n  label: Never used\n  description: A tag no event has.\n")
@@ -293,6 +286,7 @@ def test_pages_the_cache_loses_during_a_build_are_rendered(
         return found
 
     monkeypatch.setattr(write, "pages_to_render", then_cache_emptied)
+    monkeypatch.setattr(build_module, "replay", lambda *args: None)  # the pages' own path, not the whole site's
     if parallel:
         monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
     report = build(content, ROOT / "templates", tmp_path / "other")
@@ -307,6 +301,47 @@ def test_a_fresh_copy_takes_its_pages_from_the_cache_in_worker_processes(tmp_pat
     shutil.copytree(ROOT / "content", content)
     build(content, ROOT / "templates", tmp_path / "site")
     monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    monkeypatch.setattr(build_module, "replay", lambda *args: None)  # the pages' own path, not the whole site's
     report = build(content, ROOT / "templates", tmp_path / "other")
     assert report.rendered == 0
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in one process", "in worker processes"])
+def test_a_fresh_copy_of_inputs_built_before_renders_nothing_and_reads_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """CI on a merge: a fresh checkout elsewhere of what was built before, the cache restored, no site."""
+    from timeline import write
+
+    for project in ("first", "checkout"):
+        shutil.copytree(ROOT / "content", tmp_path / project / "content")
+    monkeypatch.chdir(tmp_path / "first")
+    first = build(Path("content"), ROOT / "templates", Path("site"))
+    monkeypatch.chdir(tmp_path / "checkout")
+
+    def no_writing(*args: object) -> None:
+        raise AssertionError("the site was made again")
+
+    monkeypatch.setattr(write, "write_site", no_writing)
+    monkeypatch.setattr(build_module, "load_timeline", no_writing)
+    if parallel:
+        monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    report = build(Path("content"), ROOT / "templates", Path("site"))
+    assert (report.rendered, report.pages, report.files) == (0, first.pages, first.files)
+    assert files_of(tmp_path / "checkout" / "site") == files_of(tmp_path / "first" / "site")
+    manifest = (tmp_path / "checkout" / ".site.manifest.json").read_text(encoding="utf-8")
+    assert '"outputs"' in manifest
+
+
+def test_a_build_of_inputs_built_before_whose_cache_lost_a_file_builds_as_usual(tmp_path: Path) -> None:
+    import os
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    rendered = Path(os.environ["XDG_CACHE_HOME"]) / "timeline" / "rendered"
+    next(p for p in sorted(rendered.rglob("*")) if p.is_file() and p.name != "index.pickle").unlink()
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered <= 1
     assert files_of(tmp_path / "other") == files_of(tmp_path / "site")

@@ -75,7 +75,7 @@ def _render(env: Environment, page: PageSpec) -> bytes:
 
 
 Job = tuple[str, Callable[[], dict[str, str]]]  # outputs made together (a feed, an export): their key and maker
-Copy = tuple[PageSpec, str, Path, Entry]  # a page found in the cache of rendered outputs: its key, file and entry
+Copy = tuple[str, str, Path, Entry]  # an output found in the cache of rendered outputs: its path, key, file and entry
 Done = tuple[str, dict[str, Staged], dict[str, tuple[Entry, ...]], list[int]]  # see _task
 
 
@@ -114,12 +114,12 @@ def _copy_chunk(start: int) -> Done:
     writer: SiteWriter = _SHARED["writer"]
     staged: dict[str, Staged] = {}
     gone: list[int] = []
-    for number, (page, key, source, entry) in enumerate(copies[start : start + COPY_CHUNK], start=start):
-        done = writer.stage_file(page.output, source, entry.digest, entry.size, key)
+    for number, (relative, key, source, entry) in enumerate(copies[start : start + COPY_CHUNK], start=start):
+        done = writer.stage_file(relative, source, entry.digest, entry.size, key)
         if done is None:
             gone.append(number)
         else:
-            staged[page.output] = done
+            staged[relative] = done
     return "copies", staged, {}, gone
 
 
@@ -154,7 +154,7 @@ def render_pages(
     job_weight: int = 0,
     copies: Sequence[Copy] = (),
     cache: RenderCache | None = None,
-) -> list[tuple[PageSpec, str]]:
+) -> list[tuple[str, str]]:
     """Render pages, make the jobs' outputs and put the copies from the cache in the tree, on every core when there
     is enough to do (forked workers share the model). The jobs go first: each is long and made in one piece, and
     pages fill the cores around them. `job_weight` is what a job costs in pages. What was made goes in the cache.
@@ -184,7 +184,7 @@ def render_pages(
                     rendered += len(staged) if kind == "pages" else 0
                     progress.update("rendering pages", rendered, len(pages))
             for number in gone:
-                writer.forget(copies[number][0].output)
+                writer.forget(copies[number][0])
             return [(copies[number][0], copies[number][1]) for number in gone]
         except TemplateError:
             for relative in recorded:  # render again here, where the error's traceback points at the template line
@@ -192,7 +192,9 @@ def render_pages(
         finally:
             _SHARED.clear()
     left = [
-        (page, key) for page, key, file, entry in copies if not writer.adopt(page.output, file, entry.digest, entry.size, key)
+        (relative, key)
+        for relative, key, file, entry in copies
+        if not writer.adopt(relative, file, entry.digest, entry.size, key)
     ]
     for number, (page, key) in enumerate(zip(pages, keys, strict=True), start=1):
         writer.write(page.output, _render(env, page), key)
@@ -233,7 +235,7 @@ def pages_to_render(
             continue
         entries = cache.entries(key)
         if len(entries) == 1 and entries[0].relative == page.output:
-            copies.append((page, key, cache.path(key, page.output), entries[0]))
+            copies.append((page.output, key, cache.path(key, page.output), entries[0]))
             continue
         todo.append(page)
         keys.append(key)
@@ -246,12 +248,17 @@ def jobs_to_do(writer: SiteWriter, cache: RenderCache, jobs: list[Job]) -> list[
     return [(key, make) for key, make in jobs if not writer.keep_all(key) and not from_cache(writer, cache, key)]
 
 
+def cache_key(staged: Staged) -> str:
+    """What an output is kept by in the cache of rendered outputs: its key, or its digest when it has no key."""
+    return staged.key or f"file:{staged.digest}"
+
+
 def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
-    """Put every output with a key in the cache of rendered outputs (linked, not written again), and save it."""
+    """Put every output in the cache of rendered outputs (linked, not written again), and save it."""
     groups: dict[str, list[tuple[Path, str, str, int]]] = {}
     for relative, staged in writer.outputs.items():
-        if staged.key:
-            groups.setdefault(staged.key, []).append((writer.staging / relative, relative, staged.digest, staged.size))
+        file = (writer.staging / relative, relative, staged.digest, staged.size)
+        groups.setdefault(cache_key(staged), []).append(file)
     for key, files in groups.items():
         cache.store(key, files)
     cache.save(set(groups))
@@ -313,7 +320,8 @@ def write_site(
         left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache)
         if left:  # pages the cache lost while the build ran
             env = _environment(timeline, templates, assets, drawn=True)
-            render_pages(env, [page for page, _ in left], [key for _, key in left], writer, progress)
+            planned = {page.output: page for page in pages}
+            render_pages(env, [planned[relative] for relative, _ in left], [key for _, key in left], writer, progress)
         base = timeline.site.base_url
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
