@@ -26,7 +26,8 @@ def _next_state(stream: http.client.HTTPResponse) -> dict[str, object]:
 
 
 def time_serve_edit(code: Path, project: Path, templates: str) -> float:
-    """Serve `project` (its content/ and cache/), edit one event, and time the edit to the reloaded page."""
+    """Serve `project` (its content/ and cache/), edit one event once the first build is done, and time the edit to
+    the reloaded page."""
     env = {**os.environ, "XDG_CACHE_HOME": str(project / "cache")}
     command = [sys.executable, str(code / "build.py"), "serve", "--templates", templates, "--port", "0"]
     server = subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
