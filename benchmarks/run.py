@@ -1,10 +1,14 @@
 """Benchmark the generator on synthetic content: `python -m benchmarks.run [N ...]` (default 1000 10000).
 
 For each N it generates fresh content, then times, each as its own process: a full build into a fresh
-folder with an empty cache, a rebuild with nothing changed, a rebuild after editing one event, `check`
-with an empty cache, `check` again with nothing changed, and `check` after editing the event again. It
-prints the wall times, the peak memory of the full build and the size of the site and of its first page.
-It prints figures; it does not pass or fail.
+folder with an empty cache, a rebuild with nothing changed, a rebuild after editing one event, the CI case
+(a fresh copy of the content, no site/, the cache folder restored from the runs before), `check` with an
+empty cache, `check` again with nothing changed, and `check` after editing the event again; then `serve`:
+the time from an edit to the reloaded page. Hugo builds a minimal site (one page per event and an index)
+from the same events in the same run, and the build figures are also given as ratios to Hugo's time. It
+prints the peak memory of the full build and the size of the site and of its first page. It prints
+figures; it does not pass or fail. BENCH_CODE=/path/to/another/checkout times that checkout's code instead
+(to compare before and after in one run).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import gzip
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,16 +24,19 @@ import time
 from pathlib import Path
 
 from benchmarks.generate import generate
-from timeline.output import SETTLE_SECONDS
+from benchmarks.hugo import hugo_binary, make_hugo_site, time_hugo
+from benchmarks.serve_edit import time_serve_edit
 
 ROOT = Path(__file__).resolve().parents[1]
+CODE = Path(os.environ.get("BENCH_CODE") or ROOT)
+SETTLE_SECONDS = 2.0  # files changed this recently are never trusted unchanged (timeline.output); a checkout is older
 
 
 def run(*args: str, cwd: Path, cache: Path) -> tuple[float, float]:
     """Seconds of wall time and peak resident memory (MiB) of one command, with `cache` as its cache folder."""
     started = time.perf_counter()
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, stdout=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen([sys.executable, str(CODE / "build.py"), *args], cwd=cwd, stdout=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
@@ -47,33 +55,52 @@ def exports_size(folder: Path) -> str:
     return f"{sum(sizes) / 1e6:,.0f} MB in {len(sizes)} files, largest {max(sizes) / 1e6:,.1f} MB"
 
 
-def edit_one_event(content: Path) -> None:
+def edit_one_event(content: Path) -> Path:
     event = sorted((content / "events").rglob("*.yaml"))[len(list((content / "events").rglob("*.yaml"))) // 2]
     text = event.read_text(encoding="utf-8")
     event.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    return event
+
+
+def ratio(seconds: float, hugo: float | None) -> str:
+    return f"{seconds:.1f} s ({seconds / hugo:.2f}×)" if hugo else f"{seconds:.1f} s"
 
 
 def bench(count: int, base: Path) -> dict[str, str]:
     work = base / f"n{count}"
     generate(count, work)
-    templates = str(ROOT / "templates")
+    hugo = None
+    if hugo_binary():
+        make_hugo_site(work / "content", base / f"hugo{count}")
+        hugo = time_hugo(base / f"hugo{count}")
+    templates = str(CODE / "templates")
     build = ("build", "--templates", templates, "--out", "site")
     cache, cold = work / "cache", work / "cold-cache"  # the builds' cache folder; an empty one for `check` from cold
-    time.sleep(SETTLE_SECONDS)  # files changed this recently are never trusted unchanged; a checkout is older
+    time.sleep(SETTLE_SECONDS)
     full, memory = run(*build, cwd=work, cache=cache)
     noop, _ = run(*build, cwd=work, cache=cache)
     edit_one_event(work / "content")
+    time.sleep(SETTLE_SECONDS)
     edit, _ = run(*build, cwd=work, cache=cache)
+    ci = base / f"ci{count}"  # what CI has on a merge: a fresh checkout (new inodes and times) and the cache restored
+    shutil.copytree(work / "content", ci / "content")
+    shutil.copytree(cache, ci / "cache")
+    time.sleep(SETTLE_SECONDS)
+    merged, _ = run(*build, cwd=ci, cache=ci / "cache")
     check, _ = run("check", cwd=work, cache=cold)
     check_again, _ = run("check", cwd=work, cache=cold)
     edit_one_event(work / "content")
     check_edited, _ = run("check", cwd=work, cache=cold)
+    serve_edit = time_serve_edit(CODE, work, templates)  # the project being worked on, with its cache
     index = (work / "site" / "index.html").read_bytes()
     return {
         "events": f"{count:,}",
-        "full build": f"{full:.1f} s",
+        "Hugo": f"{hugo:.1f} s" if hugo else "not installed",
+        "full build": ratio(full, hugo),
+        "CI: fresh copy, cache restored": ratio(merged, hugo),
         "no-op rebuild": f"{noop:.2f} s",
         "one-event edit": f"{edit:.1f} s",
+        "serve: edit to reloaded page": f"{serve_edit:.2f} s",
         "check": f"{check:.1f} s",
         "check, nothing changed": f"{check_again:.2f} s",
         "check, one event edited": f"{check_edited:.2f} s",
@@ -87,6 +114,7 @@ def bench(count: int, base: Path) -> dict[str, str]:
 def main(argv: list[str]) -> int:
     sizes = [int(a) for a in argv] or [1000, 10000]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    print(f"code: {CODE}; load average {os.getloadavg()[0]:.1f}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="timeline-bench-") as tmp:
         for count in sizes:

@@ -38,6 +38,14 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         yield
 
 
+@pytest.fixture(autouse=True)
+def _cache_of_the_test(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own cache folder too: a build memoised whole (the rendered outputs, the model, the list
+    of a site's files) is found by its inputs, and a test that patches the code's settings changes the output
+    without changing the inputs."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
 def build(content: Path, out: Path) -> Path:
     diagnostics = Diagnostics()
     report = build_site(content, ROOT / "templates", out, diagnostics)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from timeline import build as build_module
 from timeline.build import BuildReport, build_site
 from timeline.diagnostics import Diagnostics
 
@@ -33,6 +34,13 @@ def build(content: Path, templates: Path, out: Path) -> BuildReport:
     report = build_site(content, templates, out, diagnostics)
     assert report is not None, [d.format_text() for d in diagnostics]
     return report
+
+
+def clean_build(content: Path, templates: Path, out: Path) -> BuildReport:
+    """A build that takes nothing from earlier ones: its own empty cache folder."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(out.parent / f"{out.name}-cache"))
+        return build(content, templates, out)
 
 
 def retitle_an_event(content: Path, templates: Path) -> None:
@@ -86,7 +94,7 @@ def test_an_incremental_rebuild_equals_a_clean_build(tmp_path: Path, change: Cal
     change(content, templates)
     report = build(content, templates, site)
     clean = tmp_path / "clean"
-    build(content, templates, clean)
+    clean_build(content, templates, clean)
     assert files_of(site) == files_of(clean)
     assert report.changed > 0
 
@@ -113,7 +121,7 @@ def test_a_rebuild_after_a_failed_build_renders_what_changed(tmp_path: Path) -> 
     replace(content / CLAIM, "title:\n  - broken\ntitle_x: ", "title: Mended — ")
     build(content, ROOT / "templates", site)
     assert "Mended — " in (site / "events" / CLAIM.stem / "index.html").read_text(encoding="utf-8")
-    build(content, ROOT / "templates", tmp_path / "clean")
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
     assert files_of(site) == files_of(tmp_path / "clean")
 
 
@@ -158,7 +166,7 @@ def test_an_event_edit_rewrites_one_year_of_a_split_data_export(tmp_path: Path, 
         "exports/timelinejs-2022.json",
         "feed.json",
     }
-    build(content, ROOT / "templates", tmp_path / "clean")
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
     assert after == files_of(tmp_path / "clean")
 
 
@@ -177,5 +185,163 @@ def test_a_site_split_over_many_pages_rebuilds_like_a_clean_build(
     change(content, ROOT / "templates")
     report = build(content, ROOT / "templates", site)
     assert report.rendered < report.pages
-    build(content, ROOT / "templates", tmp_path / "clean")
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
     assert files_of(site) == files_of(tmp_path / "clean")
+
+
+def test_a_fresh_copy_built_into_an_empty_folder_with_a_warm_cache_renders_nothing_and_equals_a_clean_build(
+    tmp_path: Path,
+) -> None:
+    """What CI does on a merge: a new checkout somewhere else (new inodes and times), no site/, the cache restored."""
+    first = tmp_path / "first" / "content"
+    shutil.copytree(ROOT / "content", first)
+    build(first, ROOT / "templates", tmp_path / "first" / "site")
+    checkout = tmp_path / "checkout" / "content"
+    shutil.copytree(ROOT / "content", checkout)
+    report = build(checkout, ROOT / "templates", tmp_path / "checkout" / "site")
+    assert report.rendered == 0, f"{report.rendered} of {report.pages} pages rendered"
+    clean = clean_build(checkout, ROOT / "templates", tmp_path / "clean")
+    assert clean.rendered == clean.pages
+    assert files_of(tmp_path / "checkout" / "site") == files_of(tmp_path / "clean")
+
+
+def test_a_warm_cache_build_after_an_edit_renders_only_what_changed_and_equals_a_clean_build(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    retitle_an_event(content, ROOT / "templates")
+    report = build(content, ROOT / "templates", tmp_path / "elsewhere")
+    assert 0 < report.rendered < report.pages / 2
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
+    assert files_of(tmp_path / "elsewhere") == files_of(tmp_path / "clean")
+
+
+def test_a_cache_entry_whose_file_changed_is_rendered_again(tmp_path: Path) -> None:
+    """A file of the cache edited in place (through a hard link from a site, say) is never copied into a site."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    page = tmp_path / "site" / "events" / CLAIM.stem / "index.html"
+    with page.open("r+b") as stream:  # in place: the cache's file is the same file
+        stream.write(b"<!-- tampered -->")
+    build(content, ROOT / "templates", tmp_path / "other")
+    assert not (tmp_path / "other" / "events" / CLAIM.stem / "index.html").read_bytes().startswith(b"<!-- tampered -->")
+
+
+def test_the_cache_folder_deleted_between_builds_costs_only_rendering(tmp_path: Path) -> None:
+    import os
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "timeline" / "rendered")
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered == report.pages
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+def test_a_copy_of_the_same_content_loads_the_kept_model_with_its_warnings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CI's fresh checkout of the same content (elsewhere, new times) reads no content file: it loads the model."""
+    shutil.copytree(ROOT / "content", tmp_path / "first" / "content")
+    with (tmp_path / "first" / "content" / "tags.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("never-used:\n  label: Never used\n  description: A tag no event has.\n")
+    monkeypatch.chdir(tmp_path / "first")
+    diagnostics = Diagnostics()
+    assert build_site(Path("content"), ROOT / "templates", Path("site"), diagnostics) is not None
+    [warning] = [d for d in diagnostics if "never-used" in d.message]
+    shutil.copytree(tmp_path / "first" / "content", tmp_path / "checkout" / "content")
+    monkeypatch.chdir(tmp_path / "checkout")
+
+    def no_reading(content: Path, diagnostics: Diagnostics) -> None:
+        raise AssertionError("the content was read again")
+
+    monkeypatch.setattr(build_module, "load_timeline", no_reading)
+    again = Diagnostics()
+    assert build_site(Path("content"), ROOT / "templates", Path("site"), again) is not None
+    assert [d for d in again if "never-used" in d.message] == [warning]
+    assert files_of(tmp_path / "checkout" / "site") == files_of(tmp_path / "first" / "site")
+    replace(Path("content") / CLAIM, "title: ", "title: Edited — ")
+    with pytest.raises(AssertionError, match="read again"):  # other content: the kept model is not used
+        build_site(Path("content"), ROOT / "templates", Path("site"), Diagnostics())
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in one process", "in worker processes"])
+def test_pages_the_cache_loses_during_a_build_are_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    import os
+
+    from timeline import write
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    real = write.pages_to_render
+
+    def then_cache_emptied(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        shutil.rmtree(Path(os.environ["XDG_CACHE_HOME"]) / "timeline" / "rendered")
+        return found
+
+    monkeypatch.setattr(write, "pages_to_render", then_cache_emptied)
+    monkeypatch.setattr(build_module, "replay", lambda *args: None)  # the pages' own path, not the whole site's
+    if parallel:
+        monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered == report.pages
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+def test_a_fresh_copy_takes_its_pages_from_the_cache_in_worker_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import write
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    monkeypatch.setattr(build_module, "replay", lambda *args: None)  # the pages' own path, not the whole site's
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered == 0
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["in one process", "in worker processes"])
+def test_a_fresh_copy_of_inputs_built_before_renders_nothing_and_reads_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: bool
+) -> None:
+    """CI on a merge: a fresh checkout elsewhere of what was built before, the cache restored, no site."""
+    from timeline import write
+
+    for project in ("first", "checkout"):
+        shutil.copytree(ROOT / "content", tmp_path / project / "content")
+    monkeypatch.chdir(tmp_path / "first")
+    first = build(Path("content"), ROOT / "templates", Path("site"))
+    monkeypatch.chdir(tmp_path / "checkout")
+
+    def no_writing(*args: object) -> None:
+        raise AssertionError("the site was made again")
+
+    monkeypatch.setattr(write, "write_site", no_writing)
+    monkeypatch.setattr(build_module, "load_timeline", no_writing)
+    if parallel:
+        monkeypatch.setattr(write, "PARALLEL_ABOVE", 1)
+    report = build(Path("content"), ROOT / "templates", Path("site"))
+    assert (report.rendered, report.pages, report.files) == (0, first.pages, first.files)
+    assert files_of(tmp_path / "checkout" / "site") == files_of(tmp_path / "first" / "site")
+    manifest = (tmp_path / "checkout" / ".site.manifest.json").read_text(encoding="utf-8")
+    assert '"outputs"' in manifest
+
+
+def test_a_build_of_inputs_built_before_whose_cache_lost_a_file_builds_as_usual(tmp_path: Path) -> None:
+    import os
+
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", tmp_path / "site")
+    rendered = Path(os.environ["XDG_CACHE_HOME"]) / "timeline" / "rendered"
+    next(p for p in sorted(rendered.rglob("*")) if p.is_file() and p.name != "index.pickle").unlink()
+    report = build(content, ROOT / "templates", tmp_path / "other")
+    assert report.rendered <= 1
+    assert files_of(tmp_path / "other") == files_of(tmp_path / "site")

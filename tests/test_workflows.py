@@ -75,3 +75,17 @@ def test_ci_and_the_makefile_install_from_the_lock_into_a_fresh_environment() ->
             name = re.split(r"[<>=!~\[ ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
             assert name in pinned, f"{name} is declared in pyproject.toml but not pinned in requirements/{lock}"
         assert text.count("--hash=sha256:") >= len(pinned)
+
+
+def test_the_build_restores_the_timeline_cache_keyed_by_locks_and_inputs() -> None:
+    steps = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["test"]["steps"]
+    names = [step.get("run") or step.get("uses", "").split("@")[0] for step in steps]
+    cache = next(s for s in steps if s.get("uses", "").startswith("actions/cache@") and "timeline" in s["with"]["path"])
+    assert steps.index(cache) < names.index("make site")
+    assert cache["with"]["path"] == "~/.cache/timeline"
+    key = cache["with"]["key"]
+    assert "requirements/*.txt" in key
+    assert all(folder in key for folder in ("content/**", "templates/**", "timeline/**"))
+    restore = cache["with"]["restore-keys"].splitlines()
+    assert restore, "no restore keys: any change to the content would start from an empty cache"
+    assert all(key.startswith(prefix) for prefix in restore)

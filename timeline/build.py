@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from timeline.buildlock import BuildLock
 from timeline.collector import cycle_collector_paused
 from timeline.diagnostics import Diagnostics
 from timeline.manifest import Manifest, manifest_path, read_manifest, verified
-from timeline.output import OutsideOutput, inputs_fingerprint
+from timeline.output import OutsideOutput, SiteWriter, inputs_fingerprint
 from timeline.progress import QUIET, Progress
+from timeline.replay import replay, save_listing, site_key
 from timeline.report import BuildReport
 from timeline.sitetree import clean_leftovers
 from timeline.theme import template_folders
@@ -62,6 +63,33 @@ def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
         return None
     with cycle_collector_paused():
         return build_timeline(raw)
+
+
+def model_key(content: Path) -> str:
+    """The digest of the content files and the code (see snapshot); empty without a content folder."""
+    from timeline.content import display_path
+    from timeline.snapshot import content_key
+
+    return content_key(content, display_path(content / "_", content)[:-1]) if content.is_dir() else ""
+
+
+def load_model(content: Path, diagnostics: Diagnostics, key: str) -> tuple[Timeline | None, bool]:
+    """The model, from the snapshot of the content with this `model_key` when there is one (see snapshot), else
+    read and checked, then kept; None when any error was found. And whether it is the model of `key`: no file
+    changed while it was read."""
+    from timeline.snapshot import load_snapshot, save_snapshot
+
+    if key:
+        with cycle_collector_paused():
+            found = load_snapshot(key, diagnostics)
+        if found is not None:
+            return found, True
+    before = len(diagnostics.items)
+    timeline = load_timeline(content, diagnostics)
+    if timeline is None or not key or model_key(content) != key:
+        return timeline, False
+    save_snapshot(key, timeline, diagnostics.items[before:])
+    return timeline, True
 
 
 def _refuse_unsafe(out: Path, content: Path, templates: Path, found: bool, force: bool) -> None:
@@ -117,10 +145,25 @@ def build_site(
         if trusted and inputs and manifest.inputs == inputs and manifest.outputs:
             return BuildReport(pages=0, files=len(manifest.outputs), bytes=0, up_to_date=True)
         progress.update("reading content")
-        timeline = load_timeline(content, diagnostics)
+        key = model_key(content)
+        site = site_key(key, templates) if key else ""
+        before = len(diagnostics.items)
+        if site and (done := replay(site, lambda: _writer(target, inputs, manifest), diagnostics, progress)):
+            return done
+        timeline, stable = load_model(content, diagnostics, key)
         if timeline is None:
             return None
-        return _write(timeline, templates, target, out, inputs, manifest, diagnostics, progress)
+        listing = (site if stable else "", diagnostics.items[before:])
+        return _write(timeline, templates, target, out, _writer(target, inputs, manifest), listing, diagnostics, progress)
+
+
+def _writer(target: Path, inputs: str, manifest: Manifest) -> SiteWriter:
+    """The writer of the next tree: it reuses what the manifest vouches for."""
+    if manifest.describes(target):
+        spare = manifest.previous if manifest.describes_previous(target) else None
+        return SiteWriter(target, inputs, manifest.outputs, spare, rotate=True)
+    # a build was killed after its swap, or the folder comes from elsewhere: believe only the files
+    return SiteWriter(target, inputs, verified(target, manifest.outputs))
 
 
 def _write(
@@ -128,28 +171,28 @@ def _write(
     templates: Path,
     target: Path,
     out: Path,
-    inputs: str,
-    manifest: Manifest,
+    writer: SiteWriter,
+    listing: tuple[str, list[Any]],
     diagnostics: Diagnostics,
     progress: Progress,
 ) -> BuildReport | None:
+    """Render and write the site; record its outputs under `listing`'s key (with its warnings) for `replay`."""
     from jinja2 import TemplateError
 
-    from timeline.output import SiteWriter
-    from timeline.write import template_position, write_site  # rendering imports plotly; `check` never pays for it
+    from timeline.write import cache_key, template_position, write_site  # rendering imports plotly; `check` never does
 
-    if manifest.describes(target):
-        spare = manifest.previous if manifest.describes_previous(target) else None
-        writer = SiteWriter(target, inputs, manifest.outputs, spare, rotate=True)
-    else:  # a build was killed after its swap, or the folder comes from elsewhere: believe only the files
-        writer = SiteWriter(target, inputs, verified(target, manifest.outputs))
     try:
-        return write_site(timeline, templates, writer, progress)
+        report = write_site(timeline, templates, writer, progress)
     except TemplateError as exc:
         progress.done()
         path, line = template_position(exc, templates)
         diagnostics.error(path, line, 1, f"template error: {exc.message}", "fix the template; nothing was written")
+        return None
     except OutsideOutput as exc:
         progress.done()
         diagnostics.error(out, 1, 1, str(exc), "nothing was written; report this as a bug")
-    return None
+        return None
+    if listing[0]:
+        kept_by = {relative: cache_key(staged) for relative, staged in writer.outputs.items()}
+        save_listing(listing[0], report.pages, writer.outputs, kept_by, listing[1])
+    return report

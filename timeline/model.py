@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -364,9 +365,11 @@ def build_timeline(raw: Any) -> Timeline:
 
 
 def _shared_digest(raw: Any) -> str:
-    """One digest of every content file that is not an event: any page may show what they hold."""
+    """One digest of every content file that is not an event: any page may show what they hold. Files are named
+    from the content folder, never by where it is, so that a copy of the content has the same digest."""
+    root = os.path.commonpath(list(raw.digests)) if raw.digests else ""  # the content folder as messages name it
     events = {path for key, path in raw.paths.items() if key.startswith("events/")}
-    shared = sorted((path, digest) for path, digest in raw.digests.items() if path not in events)
+    shared = sorted((path.removeprefix(root), digest) for path, digest in raw.digests.items() if path not in events)
     return hashlib.sha256(repr(shared).encode()).hexdigest()
 
 

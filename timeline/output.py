@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import os
 import secrets
@@ -67,6 +68,20 @@ def inputs_fingerprint(folders: list[Path], extra: str) -> str:
                 return ""
             hasher.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ctime_ns}\0{info.st_ino}\n".encode())
     return hasher.hexdigest()
+
+
+@functools.cache
+def _umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for a moment, under other threads); 0o777
+    where it cannot be read, so that every mode is then set explicitly."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o777
 
 
 class SiteWriter:
@@ -128,8 +143,9 @@ class SiteWriter:
             if partial not in self._folders:
                 path = self.staging / partial
                 try:
-                    os.mkdir(path)
-                    os.chmod(path, 0o755)
+                    os.mkdir(path, 0o755)
+                    if _umask() & 0o755:
+                        os.chmod(path, 0o755)
                 except FileExistsError:
                     if not path.is_dir() or path.is_symlink():  # a file the reused tree had where a folder goes now
                         path.unlink()
@@ -184,7 +200,8 @@ class SiteWriter:
         self._clear(relative)
         descriptor = os.open(self.staging / relative, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         with os.fdopen(descriptor, "wb") as stream:
-            os.fchmod(descriptor, 0o644)
+            if _umask() & 0o644:
+                os.fchmod(descriptor, 0o644)
             stream.write(data)
         return Staged(len(data), hashed, changed=True, key=key)
 
@@ -217,6 +234,40 @@ class SiteWriter:
         if not self._holds(relative, recorded.digest) and not self._link_old(relative, recorded):
             return False
         self.outputs[relative] = Staged(recorded.size, recorded.digest, changed=False, key=key)
+        return True
+
+    def stage_file(self, relative: str, source: Path, digest_: str, size: int, key: str) -> Staged | None:
+        """Put a file an earlier build made from the same inputs (see rendercache) in the tree: linked, else copied.
+        None when `source` is gone. Safe in worker processes."""
+        if not is_inside(relative):
+            raise OutsideOutput(f"an output path leads outside the output folder: {relative!r}")
+        recorded = self.previous.get(relative)
+        same = recorded is not None and recorded.digest == digest_
+        if not self._holds(relative, digest_):
+            self._folder_for(relative)
+            self._clear(relative)
+            self._tried.add(relative)  # what the tree held there is gone, whatever comes next
+            try:
+                os.link(source, self.staging / relative, follow_symlinks=False)
+            except FileNotFoundError:
+                return None
+            except OSError:  # another filesystem, or one without hard links
+                try:
+                    shutil.copyfile(source, self.staging / relative, follow_symlinks=False)
+                except FileNotFoundError:
+                    return None
+                os.chmod(self.staging / relative, 0o644)
+        return Staged(size, digest_, changed=not same, key=key)
+
+    def adopt(self, relative: str, source: Path, digest_: str, size: int, key: str) -> bool:
+        """`stage_file`, here: False when the file is gone."""
+        if relative in self.outputs:
+            raise ValueError(f"two outputs want the same path: {relative}")
+        staged = self.stage_file(relative, source, digest_, size, key)
+        if staged is None:
+            self._tried.add(relative)
+            return False
+        self.outputs[relative] = staged
         return True
 
     def forget(self, relative: str) -> None:

@@ -3,8 +3,10 @@
 A page's key covers everything its bytes can depend on: the code, the templates and static files, plotly's
 version, the build's clock, every content file that is not an event (site, registries, pages: any page
 may show them), the page's own fields and, for each event its context holds or it `depends_on`, the
-digest of the event's file. Pages whose templates read the whole timeline (the home page, the indexes, charts, sources) are
-marked `uses_all_events` in pages.py and depend on every event.
+digest of the event's file. Pages whose templates read the whole timeline (the home page, the indexes, charts,
+sources) are marked `uses_all_events` in pages.py and depend on every event. Nothing in a key depends on where
+the files are or on their stat data, so a fresh checkout of the same files has the same keys and takes its
+pages from the cache of rendered outputs (see rendercache).
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ _SHARED_ENTRIES = (Actor, Episode, Page, Place, Site, Source, Tag)  # covered by
 def build_key(timeline: Timeline, templates: Path) -> str:
     """What every page depends on: code, templates, plotly, the clock and the shared content."""
     hasher = hashlib.sha256(f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    for folder in (Path(__file__).parent, *template_folders(templates)):
-        for path in files_under(folder):
-            hasher.update(f"{path}\0".encode())
+    for number, folder in enumerate((Path(__file__).parent, *template_folders(templates))):
+        for path in files_under(folder):  # by their place in the folder, never where the checkout is
+            hasher.update(f"{number}:{os.path.relpath(path, folder)}\0".encode())
             hasher.update(Path(path).read_bytes())
     hasher.update(timeline.shared_digest.encode())
     return hasher.hexdigest()

@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
+from timeline.rendercache import Entry, RenderCache
 from timeline.report import BuildReport
 from timeline.search import search_files
 from timeline.theme import static_files
@@ -59,10 +60,13 @@ def template_position(exc: TemplateError, templates: Path) -> tuple[str, int]:
 
 
 PARALLEL_ABOVE = 400  # pages: below this, starting worker processes costs more than it saves
+EVENTS_PER_JOB_PAGE = 20  # a job (a feed, an export, the search index) costs about a page per this many events
 _SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, the pages, their keys, the writer
 
 
 CHUNK = 200  # pages a worker renders before reporting back
+COPY_CHUNK = 1000  # pages from the cache a worker puts in the tree before reporting back
+COPIES_PER_PAGE = 4  # putting a page from the cache in the tree costs about a quarter of rendering it
 CHUNKS_PER_WORKER = 4  # then a fresh worker takes over: a worker's memory grows with the pieces it renders
 
 
@@ -70,13 +74,58 @@ def _render(env: Environment, page: PageSpec) -> bytes:
     return env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
 
 
-def _render_chunk(start: int) -> dict[str, Staged]:
-    """Render pages[start:start + CHUNK] and stage what changed."""
+Job = tuple[str, Callable[[], dict[str, str]]]  # outputs made together (a feed, an export): their key and maker
+Copy = tuple[str, str, Path, Entry]  # an output found in the cache of rendered outputs: its path, key, file and entry
+Done = tuple[str, dict[str, Staged], dict[str, tuple[Entry, ...]], list[int]]  # see _task
+
+
+def _kept(key: str, staged: dict[str, Staged]) -> dict[str, tuple[Entry, ...]]:
+    """Put outputs just staged from `key` in the cache of rendered outputs (a hard link each): what to add to it."""
+    cache: RenderCache = _SHARED["cache"]
+    writer: SiteWriter = _SHARED["writer"]
+    if cache.knows(key):
+        return {}
+    entries = [cache.place(key, name, writer.staging / name, s.digest, s.size) for name, s in staged.items()]
+    return {key: tuple(e for e in entries if e is not None)} if all(entries) else {}
+
+
+def _render_chunk(start: int) -> Done:
+    """Render pages[start:start + CHUNK] and stage them."""
     env, pages, keys, writer = _SHARED["env"], _SHARED["pages"], _SHARED["keys"], _SHARED["writer"]
-    staged = {}
+    staged: dict[str, Staged] = {}
+    kept: dict[str, tuple[Entry, ...]] = {}
     for page, key in zip(pages[start : start + CHUNK], keys[start : start + CHUNK], strict=True):
         staged[page.output] = writer.stage(page.output, _render(env, page), key)
-    return staged
+        kept.update(_kept(key, {page.output: staged[page.output]}))
+    return "pages", staged, kept, []
+
+
+def _make_job(index: int) -> Done:
+    """Make the outputs of jobs[index] and stage them."""
+    key, make = _SHARED["jobs"][index]
+    writer: SiteWriter = _SHARED["writer"]
+    staged = {name: writer.stage(name, text.encode("utf-8"), key) for name, text in make().items()}
+    return "job", staged, _kept(key, staged), []
+
+
+def _copy_chunk(start: int) -> Done:
+    """Put copies[start:start + COPY_CHUNK] in the tree; the numbers of those whose file was gone."""
+    copies: Sequence[Copy] = _SHARED["copies"]
+    writer: SiteWriter = _SHARED["writer"]
+    staged: dict[str, Staged] = {}
+    gone: list[int] = []
+    for number, (relative, key, source, entry) in enumerate(copies[start : start + COPY_CHUNK], start=start):
+        done = writer.stage_file(relative, source, entry.digest, entry.size, key)
+        if done is None:
+            gone.append(number)
+        else:
+            staged[relative] = done
+    return "copies", staged, {}, gone
+
+
+def _task(task: tuple[str, int]) -> Done:
+    kind, number = task
+    return {"job": _make_job, "copies": _copy_chunk, "pages": _render_chunk}[kind](number)
 
 
 def _die_with_parent(parent: int) -> None:
@@ -96,50 +145,123 @@ def _workers() -> int:
 
 
 def render_pages(
-    env: Environment, pages: list[PageSpec], keys: list[str], writer: SiteWriter, progress: Progress = QUIET
-) -> None:
-    """Render pages, on every core when there are enough of them (forked workers share the model)."""
+    env: Environment,
+    pages: list[PageSpec],
+    keys: list[str],
+    writer: SiteWriter,
+    progress: Progress = QUIET,
+    jobs: Sequence[Job] = (),
+    job_weight: int = 0,
+    copies: Sequence[Copy] = (),
+    cache: RenderCache | None = None,
+) -> list[tuple[str, str]]:
+    """Render pages, make the jobs' outputs and put the copies from the cache in the tree, on every core when there
+    is enough to do (forked workers share the model). The jobs go first: each is long and made in one piece, and
+    pages fill the cores around them. `job_weight` is what a job costs in pages. What was made goes in the cache.
+    Returns the copies whose file left the cache since it was looked at, with their keys: they are to be rendered."""
     workers = _workers()
-    if len(pages) >= PARALLEL_ABOVE and workers > 1:
-        _SHARED.update(env=env, pages=pages, keys=keys, writer=writer)
+    cache = cache or RenderCache()
+    work = len(pages) + job_weight * len(jobs) + len(copies) // COPIES_PER_PAGE
+    if work >= PARALLEL_ABOVE and workers > 1:
+        _SHARED.update(env=env, pages=pages, keys=keys, writer=writer, jobs=jobs, copies=copies, cache=cache)
         gc.freeze()  # else a collection in a worker writes to every object's header, copying the whole model
-        done = len(writer.outputs)
+        rendered = 0
+        tasks = [("job", index) for index in range(len(jobs))]
+        tasks += [("pages", start) for start in range(0, len(pages), CHUNK)]
+        tasks += [("copies", start) for start in range(0, len(copies), COPY_CHUNK)]
+        recorded: list[str] = []
+        gone: list[int] = []
         try:
             context = multiprocessing.get_context("fork")
             start, parent = _die_with_parent, (os.getpid(),)
             with context.Pool(workers, start, parent, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
-                for staged in pool.imap_unordered(_render_chunk, range(0, len(pages), CHUNK)):
+                for kind, staged, kept, missing in pool.imap_unordered(_task, tasks):
                     writer.record(staged)
-                    progress.update("rendering pages", len(writer.outputs) - done, len(pages))
-            return
+                    recorded += staged
+                    gone += missing
+                    for key, entries in kept.items():
+                        cache.add(key, entries)
+                    rendered += len(staged) if kind == "pages" else 0
+                    progress.update("rendering pages", rendered, len(pages))
+            for number in gone:
+                writer.forget(copies[number][0])
+            return [(copies[number][0], copies[number][1]) for number in gone]
         except TemplateError:
-            for page in pages:  # render again here, where the error's traceback points at the template line
-                writer.forget(page.output)
+            for relative in recorded:  # render again here, where the error's traceback points at the template line
+                writer.forget(relative)
         finally:
             _SHARED.clear()
+    left = [
+        (relative, key)
+        for relative, key, file, entry in copies
+        if not writer.adopt(relative, file, entry.digest, entry.size, key)
+    ]
     for number, (page, key) in enumerate(zip(pages, keys, strict=True), start=1):
         writer.write(page.output, _render(env, page), key)
         if number % CHUNK == 0:
             progress.update("rendering pages", number, len(pages))
-
-
-def pages_to_render(pages: list[PageSpec], build: str, every_event: str, writer: SiteWriter) -> tuple[list[PageSpec], list[str]]:
-    """The pages whose inputs changed since the last build, with their keys; the others are kept as they are."""
-    todo: list[PageSpec] = []
-    keys: list[str] = []
-    for page in pages:
-        key = page_key(page, build, every_event)
-        if not writer.keep(page.output, key):
-            todo.append(page)
-            keys.append(key)
-    return todo, keys
-
-
-def _write_derived(writer: SiteWriter, key: str, make: Callable[[], dict[str, str]]) -> None:
-    """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged."""
-    if not writer.keep_all(key):
+    for key, make in jobs:
         for name, text in make().items():
             writer.write(name, text, key)
+    return left
+
+
+def from_cache(writer: SiteWriter, cache: RenderCache, key: str) -> bool:
+    """Take the outputs made from `key` from the rendered-output cache; False (and nothing taken) if it lacks any."""
+    entries = cache.entries(key)
+    taken: list[str] = []
+    for entry in entries:
+        if entry.relative in writer.outputs or not writer.adopt(
+            entry.relative, cache.path(key, entry.relative), entry.digest, entry.size, key
+        ):
+            for relative in taken:
+                writer.forget(relative)
+            return False
+        taken.append(entry.relative)
+    return bool(entries)
+
+
+def pages_to_render(
+    pages: list[PageSpec], build: str, every_event: str, writer: SiteWriter, cache: RenderCache
+) -> tuple[list[PageSpec], list[str], list[Copy]]:
+    """The pages whose inputs changed since the last build, with their keys, and those of them the cache of rendered
+    outputs has; the others are kept as they are."""
+    todo: list[PageSpec] = []
+    keys: list[str] = []
+    copies: list[Copy] = []
+    for page in pages:
+        key = page_key(page, build, every_event)
+        if writer.keep(page.output, key):
+            continue
+        entries = cache.entries(key)
+        if len(entries) == 1 and entries[0].relative == page.output:
+            copies.append((page.output, key, cache.path(key, page.output), entries[0]))
+            continue
+        todo.append(page)
+        keys.append(key)
+    return todo, keys, copies
+
+
+def jobs_to_do(writer: SiteWriter, cache: RenderCache, jobs: list[Job]) -> list[Job]:
+    """Outputs made together from the same inputs (a feed, the data export): kept if their key is unchanged, or
+    taken from the cache; the jobs whose outputs must be made."""
+    return [(key, make) for key, make in jobs if not writer.keep_all(key) and not from_cache(writer, cache, key)]
+
+
+def cache_key(staged: Staged) -> str:
+    """What an output is kept by in the cache of rendered outputs: its key, or its digest when it has no key."""
+    return staged.key or f"file:{staged.digest}"
+
+
+def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
+    """Put every output in the cache of rendered outputs (linked, not written again), and save it."""
+    groups: dict[str, list[tuple[Path, str, str, int]]] = {}
+    for relative, staged in writer.outputs.items():
+        file = (writer.staging / relative, relative, staged.digest, staged.size)
+        groups.setdefault(cache_key(staged), []).append(file)
+    for key, files in groups.items():
+        cache.store(key, files)
+    cache.save(set(groups))
 
 
 def _made(data: DataFile) -> dict[str, str]:
@@ -150,42 +272,65 @@ def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def write_site(timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET) -> BuildReport:
-    """Render what changed, reuse what the writer has from the last builds, and swap the new site in."""
+def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_event: str) -> list[Job]:
+    """The outputs made together from the whole timeline or a part of it: feeds, search index, data, exports, sitemap."""
+    base = timeline.site.base_url
+    feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
+    jobs: list[Job] = [
+        (_group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()}),
+        (_group_key("search", build, every_event), lambda: search_files(timeline)),
+    ]
+    for data in data_export(timeline) + export_files(timeline):
+        jobs.append((_group_key("data", build, data.name, data.key), functools.partial(_made, data)))
+    jobs.append((_group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap)))
+    return jobs
+
+
+def _environment(timeline: Timeline, templates: Path, assets: dict[str, str], drawn: bool) -> Environment:
+    """The templates' environment; the charts and maps are drawn only when `drawn` (a page will be rendered)."""
+    return make_environment(
+        templates,
+        {
+            "timeline": timeline,
+            "site": timeline.site,
+            "assets": assets,
+            "charts": build_charts(timeline) if drawn else {},
+            "maps": build_maps(timeline) if drawn else {},
+            "plotly_style_ids": " ".join(plotly_style_ids()),
+            "source_pages": source_pages(timeline),
+        },
+    )
+
+
+def write_site(
+    timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET, cache: RenderCache | None = None
+) -> BuildReport:
+    """Render what changed, reuse what the writer has from the last builds or the cache has, and swap the new site in."""
+    cache = cache or RenderCache()
     try:
         assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
-        todo, keys = pages_to_render(pages, build, every_event, writer)
+        todo, keys, copies = pages_to_render(pages, build, every_event, writer, cache)
+        jobs = jobs_to_do(writer, cache, derived_jobs(timeline, [p.path for p in pages if p.in_sitemap], build, every_event))
+        weight = len(timeline.events) // EVENTS_PER_JOB_PAGE
         if todo:  # a rebuild that renders no page draws no chart
             progress.update("drawing charts")
-        env = make_environment(
-            templates,
-            {
-                "timeline": timeline,
-                "site": timeline.site,
-                "assets": assets,
-                "charts": build_charts(timeline) if todo else {},
-                "maps": build_maps(timeline) if todo else {},
-                "plotly_style_ids": " ".join(plotly_style_ids()),
-                "source_pages": source_pages(timeline),
-            },
-        )
-        render_pages(env, todo, keys, writer, progress)
-        progress.update("writing feeds and data")
+        env = _environment(timeline, templates, assets, drawn=bool(todo))
+        left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache)
+        if left:  # pages the cache lost while the build ran
+            env = _environment(timeline, templates, assets, drawn=True)
+            planned = {page.output: page for page in pages}
+            render_pages(env, [planned[relative] for relative, _ in left], [key for _, key in left], writer, progress)
         base = timeline.site.base_url
-        in_sitemap = [p.path for p in pages if p.in_sitemap]
-        feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
-        _write_derived(writer, _group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})
-        _write_derived(writer, _group_key("search", build, every_event), lambda: search_files(timeline))
-        for data in data_export(timeline) + export_files(timeline):
-            _write_derived(writer, _group_key("data", build, data.name, data.key), functools.partial(_made, data))
-        _write_derived(writer, _group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap))
         writer.write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n")
         progress.update("writing files")
+        keep_rendered(writer, cache)
         writer.commit()
     except BaseException:
         writer.discard()
         raise
     written = writer.written
-    return BuildReport(len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed), len(todo))
+    return BuildReport(
+        len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed), len(todo) + len(left)
+    )
