@@ -141,6 +141,7 @@ def test_the_query_survives_a_reload_and_back_returns_to_the_previous_filters(pa
     assert page.input_value("#site-search-q") == "lysychansk"
     page.select_option("#search-side", "ukraine")
     wait_until(page, "location.search.indexOf('side=ukraine') >= 0")
+    wait_until(page, f"document.querySelectorAll('ol.search-results h2 a').length < {len(first)}")  # filtered again
     narrowed = results_for(page, "lysychansk")
     assert 0 < len(narrowed) < len(first)
     page.go_back()

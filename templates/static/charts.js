@@ -181,7 +181,7 @@
           if (point && typeof point.customdata === "string") window.location.href = root + point.customdata;
         });
         var table = figureElement.querySelector("details.chart-data");
-        if (table) table.open = false;
+        if (table && !printing) table.open = false;  /* a page being printed keeps its tables open */
         if (window.matchMedia) {
           window.matchMedia("(prefers-color-scheme: dark)").addEventListener("change", function () {
             Plotly.relayout(plot, themed(plot.layout, themeColours(figureElement)));
@@ -206,7 +206,10 @@
   }
 
   /* A drawn chart closes its data table; a printed page shows every table, since paper has no charts to explore. */
+  var printing = false;
+  window.addEventListener("afterprint", function () { printing = false; });
   window.addEventListener("beforeprint", function () {
+    printing = true;
     Array.prototype.forEach.call(document.querySelectorAll("[data-chart] details.chart-data"), function (details) {
       details.open = true;
     });
