@@ -11,11 +11,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from timeline.importers.common import add_actor, add_place, day, warn_not_carried
+from timeline.importers.common import add_actor, add_place, day, read_dataset
 from timeline.importers.htmltext import escape_markdown
 from timeline.importers.problems import Report, Unmappable, Where
 from timeline.importers.records import Batch, ImportedEvent, make_id
-from timeline.importers.tables import Row, read_table, require_columns
+from timeline.importers.tables import Row
 from timeline.importers.values import edtf, parse_int
 
 REQUIRED = ["event_id_cnty", "event_date", "time_precision", "event_type", "actor1", "location", "latitude", "longitude"]
@@ -111,10 +111,9 @@ def _row(row: Row, batch: Batch, report: Report) -> None:
 
 
 def read(file: Path, batch: Batch, report: Report, options: dict[str, Any]) -> None:
-    table = read_table(file, report)
-    if table is None or not require_columns(table, REQUIRED, report, "ACLED"):
+    table = read_dataset(file, report, REQUIRED, OPTIONAL, "ACLED")
+    if table is None:
         return
-    warn_not_carried(table, {*REQUIRED, *OPTIONAL}, report, "ACLED")
     note = f"Imported with `timeline import acled` from {file.name}; the date is the day of the first import."
     batch.add_import_source(f"ACLED data export: {file.name}", "Armed Conflict Location & Event Data (ACLED)", note)
     seen: dict[str, int] = {}

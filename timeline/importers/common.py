@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from timeline.importers.problems import Report, Unmappable, Where
 from timeline.importers.records import Batch, make_id
-from timeline.importers.tables import Row, Table
+from timeline.importers.tables import Row, Table, read_table, require_columns
 from timeline.importers.values import parse_coordinate, parse_day
 from timeline.schema import SIDES
 
@@ -50,6 +51,16 @@ def day(row: Row, column: str, report: Report) -> str | None:
     except Unmappable as problem:
         report.unmappable(row.where(column), problem)
         return None
+
+
+def read_dataset(file: Path, report: Report, required: list[str], optional: list[str], what: str) -> Table | None:
+    """An event dataset's table (UCDP, ACLED), or None: every required column is there, and the columns it has
+    that no event carries are named once."""
+    table = read_table(file, report)
+    if table is None or not require_columns(table, required, report, what):
+        return None
+    warn_not_carried(table, {*required, *optional}, report, what)
+    return table
 
 
 def warn_not_carried(table: Table, used: set[str], report: Report, what: str) -> None:

@@ -10,11 +10,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from timeline.importers.common import add_actor, add_place, add_source, day, warn_not_carried
+from timeline.importers.common import add_actor, add_place, add_source, day, read_dataset
 from timeline.importers.htmltext import escape_markdown
 from timeline.importers.problems import Report, Unmappable, Where
 from timeline.importers.records import Batch, ImportedEvent, make_id
-from timeline.importers.tables import Row, read_table, require_columns
+from timeline.importers.tables import Row
 from timeline.importers.values import edtf, parse_day, parse_int, split_list
 
 REQUIRED = [
@@ -150,10 +150,9 @@ def _row(row: Row, batch: Batch, report: Report) -> None:
 
 
 def read(file: Path, batch: Batch, report: Report, options: dict[str, Any]) -> None:
-    table = read_table(file, report)
-    if table is None or not require_columns(table, REQUIRED, report, "UCDP GED"):
+    table = read_dataset(file, report, REQUIRED, OPTIONAL, "UCDP GED")
+    if table is None:
         return
-    warn_not_carried(table, {*REQUIRED, *OPTIONAL}, report, "UCDP GED")
     note = f"Imported with `timeline import ucdp` from {file.name}; the date is the day of the first import."
     batch.add_import_source(f"UCDP Georeferenced Event Dataset: {file.name}", "Uppsala Conflict Data Program", note)
     seen: dict[str, int] = {}
