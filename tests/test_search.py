@@ -58,6 +58,11 @@ def test_words_ignore_case_and_accents() -> None:
     assert search.word_key("лиси", 2) == "43b-438"
 
 
+def test_words_are_split_at_underscores_and_listed_once_in_order() -> None:
+    assert search.words("snake_case Snake x_y ZAPÓRIZHZHIA zaporizhzhia") == ["snake", "case", "zaporizhzhia"]
+    assert search.words("Луганськ · луганськ — Lysychansk") == ["луганськ", "lysychansk"]
+
+
 def test_the_index_finds_each_event_by_its_words(real_site: Path) -> None:
     timeline = real_timeline()
     actor = timeline.events[0].all_actors[0] if timeline.events[0].all_actors else next(iter(timeline.actors.values()))

@@ -90,12 +90,18 @@ class PublisherIndex:
         for (words, fold), publishers in named.items():
             self._by_first.setdefault((words[0], fold), []).append(((words, fold), publishers))
         self._longest = max((len(words) for words, _ in named), default=1)
+        self._firsts = {first for first, fold in self._by_first if not fold}
+        self._folded_firsts = {first for first, fold in self._by_first if fold}
 
     def mentions(self, text: str) -> Iterator[tuple[int, str, set[str]]]:
         """(offset, the words as written, publishers named) of every mention, in order."""
         tokens = list(_TOKEN.finditer(text))
         i = 0
         while i < len(tokens):
+            word = tokens[i].group()
+            if word not in self._firsts and word.casefold() not in self._folded_firsts:
+                i += 1  # most words start no name: a set lookup rules them out
+                continue
             found = self._match([t.group() for t in tokens[i : i + self._longest]])
             if found is None:
                 i += 1

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from timeline import __version__
 from timeline.diagnostics import Diagnostic, Diagnostics
+from timeline.digests import file_digests
 from timeline.files import files_under
 from timeline.parsecache import cache_folder
 
@@ -49,11 +50,16 @@ def content_key(content: Path, named: str) -> str:
     name the folder) and of the code."""
     hasher = hashlib.sha256(f"{named}\0{_code_digest()}\0".encode())
     root = os.fspath(content)
-    for path in files_under(content):
-        with open(path, "rb") as stream:
-            data = stream.read()
-        hasher.update(f"{os.path.relpath(path, root)}\0{len(data)}\0".encode())
-        hasher.update(data)
+    digests = file_digests(content)
+    paths = files_under(content)
+    for path in paths:
+        try:
+            digest, size = digests.digest(path)
+        except OSError as exc:  # gone or unreadable since it was listed: the key says so, and reading will report it
+            digest, size = f"unreadable:{exc.errno}", -1
+        hasher.update(f"{os.path.relpath(path, root)}\0{size}\0{digest}\0".encode())
+    digests.keep_only(paths)
+    digests.save()
     return hasher.hexdigest()
 
 
