@@ -67,6 +67,14 @@ def _pattern(name: str) -> str:
     return r"(?<![\w.-])" + r"\s+".join(re.escape(part) for part in name.split()) + r"(?![\w-]|\.\w)"
 
 
+def _any_word(words: set[str]) -> re.Pattern[str] | None:
+    """A pattern that finds any of `words` standing as a whole word; it may find more than a name's first word
+    (the words around it decide), never less."""
+    if not words:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+
+
 class PublisherIndex:
     """Finds publisher names in text: each match gives the publishers (their `publisher` strings) it names.
 
@@ -92,9 +100,13 @@ class PublisherIndex:
         self._longest = max((len(words) for words, _ in named), default=1)
         self._firsts = {first for first, fold in self._by_first if not fold}
         self._folded_firsts = {first for first, fold in self._by_first if fold}
+        self._exact = _any_word(self._firsts)  # finds, in one pass in C, whether a text may name any publisher
+        self._folded = _any_word(self._folded_firsts)
 
     def mentions(self, text: str) -> Iterator[tuple[int, str, set[str]]]:
         """(offset, the words as written, publishers named) of every mention, in order."""
+        if not (self._exact and self._exact.search(text)) and not (self._folded and self._folded.search(text.casefold())):
+            return
         tokens = list(_TOKEN.finditer(text))
         i = 0
         while i < len(tokens):

@@ -49,7 +49,7 @@ def content_key(content: Path, named: str) -> str:
     """The digest of every file under `content` (by its path inside it) and its bytes, of `named` (how messages
     name the folder) and of the code."""
     hasher = hashlib.sha256(f"{named}\0{_code_digest()}\0".encode())
-    root = os.fspath(content)
+    root = os.fspath(content).rstrip(os.sep)  # files_under gives every path as `root` + a separator + the rest
     digests = file_digests(content)
     paths = files_under(content)
     for path in paths:
@@ -57,7 +57,7 @@ def content_key(content: Path, named: str) -> str:
             digest, size = digests.digest(path)
         except OSError as exc:  # gone or unreadable since it was listed: the key says so, and reading will report it
             digest, size = f"unreadable:{exc.errno}", -1
-        hasher.update(f"{os.path.relpath(path, root)}\0{size}\0{digest}\0".encode())
+        hasher.update(f"{path[len(root) + 1 :]}\0{size}\0{digest}\0".encode())  # its path inside `content`
     digests.keep_only(paths)
     digests.save()
     return hasher.hexdigest()
