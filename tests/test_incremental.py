@@ -29,9 +29,9 @@ def replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def build(content: Path, templates: Path, out: Path) -> BuildReport:
+def build(content: Path, templates: Path, out: Path, preview: bool = False) -> BuildReport:
     diagnostics = Diagnostics()
-    report = build_site(content, templates, out, diagnostics)
+    report = build_site(content, templates, out, diagnostics, preview=preview)
     assert report is not None, [d.format_text() for d in diagnostics]
     return report
 
@@ -84,15 +84,17 @@ EDITS: list[Callable[[Path, Path], None]] = [
 ]
 
 
+@pytest.mark.parametrize("preview", [False, True], ids=["build", "serve"])
 @pytest.mark.parametrize("change", EDITS, ids=[edit.__name__ for edit in EDITS])
-def test_an_incremental_rebuild_equals_a_clean_build(tmp_path: Path, change: Callable[[Path, Path], None]) -> None:
+def test_an_incremental_rebuild_equals_a_clean_build(tmp_path: Path, change: Callable[[Path, Path], None], preview: bool) -> None:
+    """`serve`'s builds (preview) keep their model and drawings in the process; they too equal a clean build."""
     content, templates, site = tmp_path / "content", tmp_path / "templates", tmp_path / "site"
     shutil.copytree(ROOT / "content", content)
     shutil.copytree(ROOT / "templates", templates)
-    first = build(content, templates, site)
+    first = build(content, templates, site, preview)
     assert first.rendered == first.pages
     change(content, templates)
-    report = build(content, templates, site)
+    report = build(content, templates, site, preview)
     clean = tmp_path / "clean"
     clean_build(content, templates, clean)
     assert files_of(site) == files_of(clean)

@@ -73,10 +73,10 @@ def model_key(content: Path) -> str:
     return content_key(content, display_path(content / "_", content)[:-1]) if content.is_dir() else ""
 
 
-def load_model(content: Path, diagnostics: Diagnostics, key: str) -> tuple[Timeline | None, bool]:
+def load_model(content: Path, diagnostics: Diagnostics, key: str, on_disk: bool = True) -> tuple[Timeline | None, bool]:
     """The model, from the snapshot of the content with this `model_key` when there is one (see snapshot), else
-    read and checked, then kept; None when any error was found. And whether it is the model of `key`: no file
-    changed while it was read."""
+    read and checked, then kept (in this process, and `on_disk`); None when any error was found. And whether it is
+    the model of `key`: no file changed while it was read."""
     from timeline.snapshot import load_snapshot, save_snapshot
 
     if key:
@@ -88,7 +88,7 @@ def load_model(content: Path, diagnostics: Diagnostics, key: str) -> tuple[Timel
     timeline = load_timeline(content, diagnostics)
     if timeline is None or not key or model_key(content) != key:
         return timeline, False
-    save_snapshot(key, timeline, diagnostics.items[before:])
+    save_snapshot(key, timeline, diagnostics.items[before:], on_disk)
     return timeline, True
 
 
@@ -122,8 +122,10 @@ def build_site(
     diagnostics: Diagnostics,
     progress: Progress = QUIET,
     force: bool = False,
+    preview: bool = False,
 ) -> BuildReport | None:
-    """Build the whole site into `out`; on any content error, report it and leave `out` untouched.
+    """Build the whole site into `out`; on any content error, report it and leave `out` untouched. A `preview`
+    build (`serve`'s) keeps its model in this process only: the next edit comes within seconds.
 
     Raises OutputRefused when `out` is a folder this tool did not build (unless `force`), or holds the inputs.
     """
@@ -150,7 +152,7 @@ def build_site(
         before = len(diagnostics.items)
         if site and (done := replay(site, lambda: _writer(target, inputs, manifest), diagnostics, progress)):
             return done
-        timeline, stable = load_model(content, diagnostics, key)
+        timeline, stable = load_model(content, diagnostics, key, on_disk=not preview)
         if timeline is None:
             return None
         listing = (site if stable else "", diagnostics.items[before:])

@@ -77,8 +77,9 @@ class FileDigests:
 
 
 def file_digests(folder: Path) -> FileDigests:
-    """The digests of `folder`'s files, kept in this process after the first use (a `serve` builds many times)."""
-    key = str(folder.resolve())
+    """The digests of `folder`'s files, kept in this process after the first use (a `serve` builds many times), as
+    part of the cache folder they are saved in."""
+    key = f"{cache_folder()}\0{folder.resolve()}"
     if key not in _IN_PROCESS:
         _IN_PROCESS[key] = FileDigests(folder)
     return _IN_PROCESS[key]

@@ -75,7 +75,7 @@ class PreviewState:
 def rebuild(content: Path, templates: Path, out: Path, state: PreviewState) -> None:
     diagnostics = Diagnostics()
     try:
-        report = build_site(content, templates, out, diagnostics)
+        report = build_site(content, templates, out, diagnostics, preview=True)
     except Exception as exc:  # a template mistake must not stop the preview
         report = None
         diagnostics.error(str(templates), 1, 1, f"the templates failed to render: {type(exc).__name__}: {exc}")

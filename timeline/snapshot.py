@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 FORMAT = 1
 KEEP = 2  # snapshots kept: the last build's and the one before, for a branch switched back and forth
+_IN_PROCESS: dict[tuple[Path, str], tuple[Timeline, list[Diagnostic]]] = {}  # the last model made or loaded here
 
 
 def _code_digest() -> str:
@@ -69,6 +70,10 @@ def _folder() -> Path:
 
 def load_snapshot(key: str, diagnostics: Diagnostics) -> Timeline | None:
     """The model kept for `key`, its diagnostics added to `diagnostics`; None when there is none."""
+    if (_folder(), key) in _IN_PROCESS:  # `serve` builds again and again: a change to templates alone reads nothing
+        found, items = _IN_PROCESS[_folder(), key]
+        diagnostics.items.extend(items)
+        return found
     try:
         with (_folder() / f"{key}.pickle").open("rb") as stream:
             version, found, items = pickle.load(stream)
@@ -76,12 +81,22 @@ def load_snapshot(key: str, diagnostics: Diagnostics) -> Timeline | None:
         return None
     if version != FORMAT or not all(isinstance(item, Diagnostic) for item in items):
         return None
+    _remember(key, found, items)
     diagnostics.items.extend(items)
     return found  # type: ignore[no-any-return]
 
 
-def save_snapshot(key: str, timeline: Timeline, items: list[Any]) -> None:
-    """Keep the model and its diagnostics for `key`; then only the newest few snapshots."""
+def _remember(key: str, timeline: Timeline, items: list[Diagnostic]) -> None:
+    _IN_PROCESS.clear()
+    _IN_PROCESS[_folder(), key] = (timeline, items)
+
+
+def save_snapshot(key: str, timeline: Timeline, items: list[Any], on_disk: bool = True) -> None:
+    """Keep the model and its diagnostics for `key` in this process and, `on_disk`, in the cache folder (then only
+    the newest few snapshots)."""
+    _remember(key, timeline, list(items))
+    if not on_disk:
+        return
     folder = _folder()
     try:
         folder.mkdir(parents=True, exist_ok=True)

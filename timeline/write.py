@@ -286,16 +286,28 @@ def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_ev
     return jobs
 
 
+_DRAWN: dict[int, tuple[Timeline, dict[str, Any], dict[str, Any]]] = {}  # the last model's charts and maps
+
+
+def _drawings(timeline: Timeline) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The charts and maps of `timeline`, drawn once for it: `serve` reuses its model while only templates change."""
+    if id(timeline) not in _DRAWN:
+        _DRAWN.clear()
+        _DRAWN[id(timeline)] = (timeline, build_charts(timeline), build_maps(timeline))
+    return _DRAWN[id(timeline)][1:]
+
+
 def _environment(timeline: Timeline, templates: Path, assets: dict[str, str], drawn: bool) -> Environment:
     """The templates' environment; the charts and maps are drawn only when `drawn` (a page will be rendered)."""
+    charts, maps = _drawings(timeline) if drawn else ({}, {})
     return make_environment(
         templates,
         {
             "timeline": timeline,
             "site": timeline.site,
             "assets": assets,
-            "charts": build_charts(timeline) if drawn else {},
-            "maps": build_maps(timeline) if drawn else {},
+            "charts": charts,
+            "maps": maps,
             "plotly_style_ids": " ".join(plotly_style_ids()),
             "source_pages": source_pages(timeline),
         },
