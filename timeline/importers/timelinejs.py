@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from timeline.fields import ID_PATTERN
+from timeline.fields import EVENT_ID_PATTERN, ID_PATTERN
 from timeline.importers.htmltext import escape_markdown, html_to_markdown, html_to_text
 from timeline.importers.jsonpos import JsonDocument, MalformedJson
 from timeline.importers.ownexport import ExportedSource, exported_date, read_exported_slide
@@ -46,6 +46,7 @@ COLUMNS = {
 }
 _KNOWN_COLUMNS = {*COLUMNS.values(), "Tag"}
 ID = re.compile(ID_PATTERN)
+EVENT_ID = re.compile(EVENT_ID_PATTERN)
 _SLIDE_KEYS = {"start_date", "end_date", "text", "media", "group", "display_date", "background", "autolink", "unique_id", "type"}
 _NOT_CARRIED = {
     "background": "slide backgrounds are not carried: the site has no per-event backgrounds",
@@ -208,7 +209,7 @@ def _event(slide: Slide, index: int, batch: Batch, report: Report) -> None:
     unique = one_line(str(slide.get("unique_id") or ""))
     key = f"id:{unique}" if unique else f"slide:{date}:{title}"
     prefix = str(edtf(date).start).rstrip("~?%") + "-"
-    if unique.startswith(prefix) and ID.fullmatch(unique):  # already an event id, as our own export writes them
+    if unique.startswith(prefix) and EVENT_ID.fullmatch(unique):  # already an event id, as our own export writes them
         slug = unique.removeprefix(prefix)
     else:
         slug = make_id(unique or title, fallback=f"slide-{index + 1}")
