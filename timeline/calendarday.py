@@ -40,6 +40,18 @@ def era_year(year: int, *, mark_ce: bool = False) -> str:
     return f"{year} CE" if mark_ce else str(year)
 
 
+def historical_year(year: int) -> int:
+    """An astronomical year in the numbering without a year 0 that TimelineJS shows: -43 (44 BCE) is -44."""
+    return year if year > 0 else year - 1
+
+
+def astronomical_year(historical: int) -> int:
+    """The inverse of `historical_year`: -44 (44 BCE) is -43, -1 (1 BCE) is 0; there is no historical year 0."""
+    if historical == 0:
+        raise ValueError("there is no year 0 in a numbering of years CE and BCE")
+    return historical if historical > 0 else historical + 1
+
+
 def _days_from_civil(year: int, month: int, day: int) -> int:
     """Days since 1970-01-01 (Hinnant's days_from_civil)."""
     year -= month <= 2

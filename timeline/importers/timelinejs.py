@@ -3,6 +3,10 @@
 Both are read into the same slide shape: a JSON slide's fields, or the template's columns named as in
 ConfigFactory.js. A slide's `group` becomes a tag, an era an episode, the title slide names the import
 source; `display_date` becomes the event's `date_note`; HTML text becomes Markdown.
+
+Years: TimelineJS shows a negative `year` as that many years BCE (`-44` is "44 BCE": TLDate.js hands the year
+to a JavaScript Date, and Language.js `formatDate` writes a negative year as its absolute value with the era
+suffix "BCE"), so it counts without a year 0. Its -44 is read as our -0043 (44 BCE), and a year 0 is refused.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from timeline.calendarday import MAX_YEAR, MIN_YEAR, astronomical_year
 from timeline.fields import EVENT_ID_PATTERN, ID_PATTERN
 from timeline.importers.htmltext import escape_markdown, html_to_markdown, html_to_text
 from timeline.importers.jsonpos import JsonDocument, MalformedJson
@@ -109,11 +114,15 @@ def _point(slide: Slide, which: str) -> tuple[str, str] | None:
             values[key] = None if raw in (None, "") else parse_int(raw, f"the {key}", low, high)
         except Unmappable as problem:
             raise _At(slide.where(f"{which}.{key}"), problem) from None
+    if values["year"] == 0:
+        hint = "TimelineJS shows -1 as 1 BCE and 1 as 1 CE; write one of them"
+        raise _At(slide.where(f"{which}.year"), Unmappable("the year is 0, which TimelineJS's count of years has not", hint))
     try:
-        text = point_text(values["year"], values["month"], values["day"])  # type: ignore[arg-type]
+        year = astronomical_year(values["year"])  # type: ignore[arg-type]
+        text = point_text(year, values["month"], values["day"])
         edtf(text)
     except Unmappable as problem:
-        key = "day" if values["day"] and values["year"] and values["year"] > 0 else "year"
+        key = "day" if values["day"] and MIN_YEAR <= year <= MAX_YEAR else "year"
         raise _At(slide.where(f"{which}.{key}"), problem) from None
     time = ""
     if values["hour"] is not None:
