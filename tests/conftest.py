@@ -19,6 +19,7 @@ from timeline.model import Timeline
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 SMALL_CONTENT = FIXTURES / "site-small" / "content"
+BCE_CONTENT = FIXTURES / "site-bce" / "content"  # events before the common era, and CE years under 1000
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -91,6 +92,12 @@ def page_kinds() -> dict[str, str]:
 def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small fixture site, built once."""
     return build(SMALL_CONTENT, tmp_path_factory.mktemp("small") / "site")
+
+
+@pytest.fixture(scope="session")
+def bce_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site of events before the common era, built once."""
+    return build(BCE_CONTENT, tmp_path_factory.mktemp("bce") / "site")
 
 
 @pytest.fixture(scope="session")

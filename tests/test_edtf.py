@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
+from timeline.calendarday import CalendarDay
 from timeline.edtf import EdtfDate, EdtfError, EdtfPoint, parse_edtf
 
-D = dt.date
+D = CalendarDay
 
 
 @pytest.mark.parametrize(
@@ -21,9 +20,14 @@ D = dt.date
         ("2022-07-03", EdtfPoint(2022, 7, 3), "day", D(2022, 7, 3), D(2022, 7, 3)),
         ("0001-01-01", EdtfPoint(1, 1, 1), "day", D(1, 1, 1), D(1, 1, 1)),
         ("9999-12", EdtfPoint(9999, 12), "month", D(9999, 12, 1), D(9999, 12, 31)),
+        ("0000", EdtfPoint(0), "year", D(0, 1, 1), D(0, 12, 31)),
+        ("-0043-03-15", EdtfPoint(-43, 3, 15), "day", D(-43, 3, 15), D(-43, 3, 15)),
+        ("-0043-02", EdtfPoint(-43, 2), "month", D(-43, 2, 1), D(-43, 2, 28)),
+        ("-0004-02", EdtfPoint(-4, 2), "month", D(-4, 2, 1), D(-4, 2, 29)),
+        ("-9999", EdtfPoint(-9999), "year", D(-9999, 1, 1), D(-9999, 12, 31)),
     ],
 )
-def test_points(text: str, point: EdtfPoint, precision: str, first: dt.date, last: dt.date) -> None:
+def test_points(text: str, point: EdtfPoint, precision: str, first: CalendarDay, last: CalendarDay) -> None:
     date = parse_edtf(text)
     assert date == EdtfDate(point)
     assert date.start.precision == precision
@@ -61,9 +65,11 @@ def test_qualifier_does_not_change_the_days_covered() -> None:
         ("2022/2023-03", D(2022, 1, 1), D(2023, 3, 31)),
         ("2022-06~/2022-07-03?", D(2022, 6, 1), D(2022, 7, 3)),
         ("2022-07/2022-07-15", D(2022, 7, 1), D(2022, 7, 15)),
+        ("-0049/0049", D(-49, 1, 1), D(49, 12, 31)),
+        ("-0043-03-15~/-0043-03", D(-43, 3, 15), D(-43, 3, 31)),
     ],
 )
-def test_intervals(text: str, first: dt.date, last: dt.date) -> None:
+def test_intervals(text: str, first: CalendarDay, last: CalendarDay) -> None:
     date = parse_edtf(text)
     assert date.end is not None
     assert (date.first_day, date.last_day) == (first, last)
@@ -93,6 +99,17 @@ def test_surrounding_whitespace_is_ignored() -> None:
         ("2022-07-01/2022-07-04", "1 July 2022 to 4 July 2022"),
         ("2022-06~/2022-07?", "about June 2022 to July 2022 (uncertain)"),
         ("0987-03-09", "9 March 987"),
+        ("0079-08", "August 79"),
+        ("-0043-03-15", "15 March 44 BCE"),
+        ("-0043-03", "March 44 BCE"),
+        ("-0043", "44 BCE"),
+        ("0000", "1 BCE"),
+        ("-0499~", "about 500 BCE"),
+        ("-0099?", "100 BCE (uncertain)"),
+        ("-0049/0050", "50 BCE to 50 CE"),
+        ("-0049/-0040", "50 BCE to 41 BCE"),
+        ("0000/0001", "1 BCE to 1 CE"),
+        ("0001/0002", "1 to 2"),
     ],
 )
 def test_human(text: str, human: str) -> None:
@@ -183,7 +200,14 @@ def test_days_past_the_end_of_february(text: str, days: int) -> None:
         ("yesterday", "'yesterday' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
         ("", "'' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
         ("2022-7-3", "'2022-7-3' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
-        ("22-07-03", "'22-07-03' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("22-07-03", "'22-07-03' has a year of fewer than four digits"),
+        ("-44", "'-44' has a year of fewer than four digits"),
+        ("-10000", "'-10000' has a year of more than four digits; years run from -9999 to 9999"),
+        ("Y-170000002", "'Y-170000002' has a year of more than four digits; years run from -9999 to 9999"),
+        ("-0000", "'-0000' has year -0000, which EDTF does not allow"),
+        ("--0043", "'--0043' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("-0043-02-29", "'-0043-02-29' has day 29, but February 44 BCE has 28 days"),
+        ("0049/-0049", "the interval '0049/-0049' ends before it starts"),
         ("03.07.2022", "'03.07.2022' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
         ("2022-07-03T10:00", "'2022-07-03T10:00' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
         ("2022-07-03~?", "'2022-07-03~?' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"),
@@ -206,11 +230,31 @@ def test_edtf_error_is_a_value_error() -> None:
     assert issubclass(EdtfError, ValueError)
 
 
-@pytest.mark.parametrize("text", ["0000", "0000-01", "0000-02-29", "0000/2022"])
-def test_year_zero_is_refused(text: str) -> None:
-    """Year 0000 is refused (Python dates start at year 1; it must not crash date arithmetic later)."""
-    with pytest.raises(EdtfError, match="0000"):
-        parse_edtf(text).first_day  # noqa: B018 - the property would compute the date
+@pytest.mark.parametrize("text", ["0000-02-29", "-0004-02-29", "-0400-02-29"])
+def test_leap_days_before_the_common_era(text: str) -> None:
+    """Astronomical year 0 (1 BCE), -4 (5 BCE) and -400 are leap years of the proleptic Gregorian calendar."""
+    assert parse_edtf(text).first_day == parse_edtf(text[:-3]).last_day - 0
+
+
+@pytest.mark.parametrize("text", ["-0001-02-29", "-0100-02-29"])
+def test_no_leap_day_in_common_bce_years(text: str) -> None:
+    with pytest.raises(EdtfError, match="has 28 days"):
+        parse_edtf(text)
+
+
+def test_sort_order_across_the_era_boundary() -> None:
+    texts = ["0001", "-0043-03-15", "0000", "-0043", "-0044-12-31", "-0001-06", "0079-08-24", "-0043-03-15/0014"]
+    ordered = sorted(texts, key=lambda t: parse_edtf(t).sort_key)
+    assert ordered == ["-0044-12-31", "-0043-03-15", "-0043-03-15/0014", "-0043", "-0001-06", "0000", "0001", "0079-08-24"]
+
+
+def test_bce_dates_have_no_html_datetime() -> None:
+    """HTML's valid date string needs a year above zero: a BCE date gets none, a CE date its first day."""
+    assert parse_edtf("-0043-03-15").html_datetime() is None
+    assert parse_edtf("0000").html_datetime() is None
+    assert parse_edtf("-0049/0049").html_datetime() is None
+    assert parse_edtf("0079-08").html_datetime() == "0079-08-01"
+    assert parse_edtf("-0043-03-15").iso() == "-0043-03-15"
 
 
 @pytest.mark.parametrize("text", ["２０２２-07-03", "٢٠٢٢", "2022-0٧"])

@@ -280,3 +280,24 @@ def test_at_the_threshold_or_below_each_export_is_one_file() -> None:
 
 def _stems() -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in (re.match(r"exports/(\w+)\.(\w+)", n) for n in EXPORTS) if m]
+
+
+def test_bce_events_stay_out_of_the_calendar_and_keep_their_edtf_elsewhere(bce_site: Path) -> None:
+    """RFC 5545 DATE has no era: events that begin before 1 CE are left out of events.ics (the Data page says
+    so); the CSV and GeoJSON keep their EDTF strings, feed.json gives them no date_published."""
+    calendar = icalendar.Calendar.from_ical((bce_site / "exports" / "events.ics").read_bytes())
+    assert [str(e["X-TIMELINE-EDTF"]) for e in calendar.walk("VEVENT")] == ["0079-08-24"]
+    vevent = next(iter(calendar.walk("VEVENT")))
+    assert vevent.decoded("DTSTART") == dt.date(79, 8, 24)
+    rows = list(csv.DictReader(io.StringIO((bce_site / "exports" / "events.csv").read_text(encoding="utf-8-sig"))))
+    ides = next(r for r in rows if r["id"] == "'-0043-03-15-caesar-killed")  # a spreadsheet would compute -0043-…
+    assert (ides["date"], ides["first_day"], ides["last_day"]) == ("'-0043-03-15", "'-0043-03-15", "'-0043-03-15")
+    places = json.loads((bce_site / "exports" / "places.geojson").read_text(encoding="utf-8"))
+    rome = next(f for f in places["features"] if f["properties"]["id"] == "rome")
+    assert {e["date"] for e in rome["properties"]["events"]} >= {"-0043-03-15", "-0499~"}
+    items = {i["_timeline"]["date"]: i for i in json.loads((bce_site / "feed.json").read_text(encoding="utf-8"))["items"]}
+    assert "date_published" not in items["-0043-03-15"]
+    assert items["0079-08-24"]["date_published"] == "0079-08-24T00:00:00Z"
+    assert "15 March 44 BCE" in items["-0043-03-15"]["content_text"]
+    data_page = (bce_site / "exports" / "index.html").read_text(encoding="utf-8")
+    assert "Events that begin before 1 CE are left out" in data_page

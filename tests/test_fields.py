@@ -235,26 +235,27 @@ def test_date_converts_to_edtf() -> None:
 def test_bad_date_says_why_and_shows_the_format() -> None:
     assert problem(Date(), "2022-02-30", "date") == (
         "f.yaml:1:4: error: 'date' is not a valid date: '2022-02-30' has day 30, but February 2022 has 28 days\n"
-        "  hint: write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY; add ~ if approximate, ? if uncertain"
+        "  hint: write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY (-0043 for 44 BCE); add ~ if approximate, ? if uncertain"
     )
 
 
 def test_date_given_a_list() -> None:
     assert problem(Date(), "[2022, 2023]", "date") == (
         "f.yaml:1:4: error: 'date' should be a date, but it is a list\n"
-        "  hint: write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY; add ~ if approximate, ? if uncertain"
+        "  hint: write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY (-0043 for 44 BCE); add ~ if approximate, ? if uncertain"
     )
 
 
 def test_date_schema_accepts_the_subset_and_a_bare_year() -> None:
     schema = Date(description="d").json_schema()
     assert schema["description"] == "d"
-    string, year = schema["anyOf"]
+    string, year, bce = schema["anyOf"]
     assert year == {"type": "integer", "minimum": 1000, "maximum": 9999}
+    assert bce == {"type": "integer", "minimum": -9999, "maximum": -1}  # a bare -0043, which YAML 1.2 reads as -43
     pattern = re.compile(string["pattern"])
-    for text in ["2022", "2022-07", "2022-07-03~", "2022-06?/2022-07%"]:
+    for text in ["2022", "2022-07", "2022-07-03~", "2022-06?/2022-07%", "-0043-03-15", "-0049/0050~", "0000"]:
         assert pattern.match(text)
-    for text in ["22", "2022-7", "yesterday", "2022-07-03T10:00"]:
+    for text in ["22", "2022-7", "yesterday", "2022-07-03T10:00", "-44", "--0043", "-10000"]:
         assert not pattern.match(text)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SMALL_CONTENT
+from tests.conftest import BCE_CONTENT, ROOT, SMALL_CONTENT
 from timeline.build import load_timeline
 from timeline.diagnostics import Diagnostics
 from timeline.feeds import FEED_ENTRIES
@@ -29,14 +29,15 @@ def html_files(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
-def test_vnu_finds_no_error_on_any_page(real_site: Path, small_site: Path, tmp_path: Path) -> None:
+def test_vnu_finds_no_error_on_any_page(real_site: Path, small_site: Path, bce_site: Path, tmp_path: Path) -> None:
+    """The fixture of events before the common era among them: their dates are in words, with no <time>."""
     java = shutil.which("java")
     assert java, "Java runs the Nu HTML Checker: apt-get install default-jre-headless"
     assert VNU.exists(), "run `npm ci --ignore-scripts` (make install-test) to get vnu-jar"
     canary = tmp_path / "canary"
     canary.mkdir()
     (canary / "broken.html").write_text(BROKEN, encoding="utf-8")
-    pages = html_files(real_site) + html_files(small_site)
+    pages = html_files(real_site) + html_files(small_site) + html_files(bce_site)
     assert len(pages) > 100
     run = subprocess.run(
         [
@@ -49,6 +50,7 @@ def test_vnu_finds_no_error_on_any_page(real_site: Path, small_site: Path, tmp_p
             "--skip-non-html",
             str(real_site),
             str(small_site),
+            str(bce_site),
             str(canary),
         ],
         capture_output=True,
@@ -68,17 +70,20 @@ def parse_time(text: str | None) -> dt.datetime:
     return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def built(which: str, real_site: Path, small_site: Path) -> tuple[Path, Timeline]:
-    """The real or the small site, and the timeline it was built from."""
-    site, content = (real_site, ROOT / "content") if which == "real" else (small_site, SMALL_CONTENT)
+def built(which: str, real_site: Path, small_site: Path, bce_site: Path | None = None) -> tuple[Path, Timeline]:
+    """The real, the small or the BCE site, and the timeline it was built from."""
+    sites = {"real": (real_site, ROOT / "content"), "small": (small_site, SMALL_CONTENT), "bce": (bce_site, BCE_CONTENT)}
+    site, content = sites[which]
+    assert site is not None
     timeline = load_timeline(content, Diagnostics())
     assert timeline is not None
     return site, timeline
 
 
-@pytest.mark.parametrize("which", ["real", "small"])
-def test_atom_feed_parses_and_has_the_required_elements(which: str, real_site: Path, small_site: Path) -> None:
-    site, timeline = built(which, real_site, small_site)
+@pytest.mark.parametrize("which", ["real", "small", "bce"])
+def test_atom_feed_parses_and_has_the_required_elements(which: str, real_site: Path, small_site: Path, bce_site: Path) -> None:
+    """Every entry has an RFC 3339 `updated`; one of an event before 1 CE, which RFC 3339 cannot date, the feed's."""
+    site, timeline = built(which, real_site, small_site, bce_site)
     feed = ET.parse(site / "feed.xml").getroot()
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):

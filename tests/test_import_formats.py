@@ -23,7 +23,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def _event(content: Path, event_id: str) -> dict:
     """An event file as YAML reads it, every value a string (as the project reads it)."""
-    return yaml.load((content / "events" / event_id[:4] / f"{event_id}.yaml").read_text(encoding="utf-8"), yaml.BaseLoader)
+    year = event_id[:5] if event_id.startswith("-") else event_id[:4]  # -0043 before 1 BCE
+    return yaml.load((content / "events" / year / f"{event_id}.yaml").read_text(encoding="utf-8"), yaml.BaseLoader)
 
 
 def _registry(content: Path, name: str) -> dict:
@@ -70,6 +71,29 @@ def test_timelinejs_spreadsheet_csv(project: Path, tmp_path: Path) -> None:
     assert _registry(project, "sources")["import-timelinejs"]["title"] == "Two claims of Luhansk"
     assert list(_registry(project, "episodes")) == ["the-fall-of-lysychansk"]
     assert len(list((project / "events").rglob("*.yaml"))) == 3  # the title and era rows are not events
+
+
+def test_timelinejs_json_with_years_before_the_common_era(project: Path, tmp_path: Path) -> None:
+    """TimelineJS's year -44 is shown by TimelineJS as 44 BCE: it becomes -0043, which the site shows so too."""
+    name = copy_input("timelinejs-bce.json", tmp_path)
+    _imports_checks_and_builds(project, ["timelinejs", name], tmp_path)
+    assert _event(project, "-0043-03-15-caesar-is-killed")["date"] == "-0043-03-15"
+    founded = _event(project, "-0508-the-republic-is-founded")  # "-509" as text, as a spreadsheet gives it
+    assert (founded["date"], founded["date_note"]) == ("-0508", "around 509 BCE")
+    assert _event(project, "-0003-a-reign-across-the-eras")["date"] == "-0003/0006"
+    assert _event(project, "0079-08-24-vesuvius-erupts")["date"] == "0079-08-24"
+    assert _registry(project, "episodes")["the-ides-of-march"]["start"] == "-0043-03-01"
+    page = (tmp_path / "site" / "events" / "-0043-03-15-caesar-is-killed" / "index.html").read_text(encoding="utf-8")
+    assert "15 March 44 BCE" in page
+    assert "4 BCE to 6 CE" in (tmp_path / "site" / "events" / "-0003-a-reign-across-the-eras" / "index.html").read_text()
+
+
+def test_timelinejs_spreadsheet_csv_with_negative_years(project: Path, tmp_path: Path) -> None:
+    name = copy_input("timelinejs-bce.csv", tmp_path)
+    _imports_checks_and_builds(project, ["timelinejs", name], tmp_path)
+    assert _event(project, "-0043-03-15-caesar-is-killed")["date"] == "-0043-03-15"
+    assert _event(project, "0000-12-31-the-turn-of-the-era")["date"] == "0000-12-31/0001-01-01"  # 1 BCE is 0000
+    assert _event(project, "-0752-rome-is-founded")["date"] == "-0752"
 
 
 def test_ucdp(project: Path, tmp_path: Path) -> None:

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from markupsafe import escape
 
-from tests.conftest import ROOT, real_timeline, serve
+from tests.conftest import BCE_CONTENT, ROOT, real_timeline, serve
 from tests.export_model import EPISODE, Spec, make_timeline
+from timeline.build import load_timeline
+from timeline.diagnostics import Diagnostics
 from timeline.exports.timelinejs import TITLE_ID, timelinejs_json
 from timeline.importers.ownexport import read_exported_slide
+from timeline.model import Timeline
 
 TIMELINEJS = ROOT / "node_modules" / "@knight-lab" / "timelinejs" / "dist"
 SPECS = [
@@ -115,17 +119,50 @@ def timelinejs_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The flagship's export beside a page that opens it in TimelineJS, served from localhost."""
     if not (TIMELINEJS / "js" / "timeline.js").exists():
         pytest.fail("TimelineJS is missing: run `npm ci --ignore-scripts` (package.json lists @knight-lab/timelinejs)")
-    folder = tmp_path_factory.mktemp("timelinejs")
-    timeline = real_timeline()
+    yield from _serve_export(tmp_path_factory.mktemp("timelinejs"), real_timeline())
+
+
+def _serve_export(folder: Path, timeline: Timeline) -> Iterator[str]:
     (folder / "timelinejs.json").write_text(timelinejs_json(timeline, timeline.events), encoding="utf-8")
     (folder / "index.html").write_text(PAGE, encoding="utf-8")
     (folder / "timelinejs").symlink_to(TIMELINEJS)
     yield from serve(folder)
 
 
-def test_timelinejs_opens_the_export_with_a_marker_per_event(browser: Any, timelinejs_page: str) -> None:
+@pytest.fixture(scope="module")
+def bce_timelinejs_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The export of the fixture site of events before the common era, opened the same way."""
+    timeline = load_timeline(BCE_CONTENT, Diagnostics())
+    assert timeline is not None
+    yield from _serve_export(tmp_path_factory.mktemp("timelinejs-bce"), timeline)
+
+
+def test_timelinejs_shows_the_years_before_the_common_era_that_the_site_shows(browser: Any, bce_timelinejs_page: str) -> None:
+    """Our -0043 goes out as year -44, which TimelineJS itself writes as 44 BCE; no console error."""
     from tests.conftest import wait_until
 
+    timeline = load_timeline(BCE_CONTENT, Diagnostics())
+    assert timeline is not None
+    page, problems, elsewhere = _open(browser, bce_timelinejs_page)
+    wait_until(page, f"document.querySelectorAll('.tl-timemarker').length === {len(timeline.events)}")
+    page.wait_for_timeout(500)
+    dates = page.evaluate(
+        "Array.from(document.querySelectorAll('.tl-slide:not(.tl-slide-titleslide) .tl-headline-date'), e => e.textContent)"
+    )
+    assert page.evaluate("window.tl.config.getErrors().length") == 0
+    assert problems == []
+    assert elsewhere == []
+    page.close()
+    shown = " | ".join(dates)
+    assert "44 BCE" in shown, shown
+    assert "45 BCE" not in shown, shown
+    assert "29 February 5 BCE" in dates, shown  # the display_date, where TimelineJS's own Date has no 29 February
+    assert "about 500 BCE (-0499~)" in dates, shown
+
+
+def _open(browser: Any, url: str) -> tuple[Any, list[str], list[str]]:
+    """The page at `url` opened in Chromium, with the console's errors and warnings and the requests made to
+    any other address (refused), both collected as it runs."""
     page = browser.new_page()
     problems: list[str] = []
     elsewhere: list[str] = []
@@ -133,14 +170,21 @@ def test_timelinejs_opens_the_export_with_a_marker_per_event(browser: Any, timel
     page.on("pageerror", lambda e: problems.append(str(e)))
 
     def local_only(route: Any) -> None:
-        if route.request.url.startswith(timelinejs_page):
+        if route.request.url.startswith(url):
             route.continue_()
         else:
             elsewhere.append(route.request.url)
             route.abort()
 
     page.route("**/*", local_only)
-    page.goto(timelinejs_page + "index.html")
+    page.goto(url + "index.html")
+    return page, problems, elsewhere
+
+
+def test_timelinejs_opens_the_export_with_a_marker_per_event(browser: Any, timelinejs_page: str) -> None:
+    from tests.conftest import wait_until
+
+    page, problems, elsewhere = _open(browser, timelinejs_page)
     events = len(real_timeline().events)
     wait_until(page, f"document.querySelectorAll('.tl-timemarker').length === {events}")
     page.wait_for_timeout(500)  # anything TimelineJS logs after drawing

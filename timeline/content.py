@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from timeline.calendarday import iso_year
 from timeline.collector import cycle_collector_paused
 from timeline.contentfiles import LINK_HINT, LINK_MESSAGE, NOT_REGULAR_HINT, NOT_REGULAR_MESSAGE, Listing, list_folder
 from timeline.controls import CONTROL_HINT, control_position, describe_control
@@ -33,7 +34,7 @@ from timeline.yamlsource import (
     read_file,
 )
 
-EVENT_STEM = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+EVENT_STEM = re.compile(r"^(-?\d{4}(?:-\d{2}(?:-\d{2})?)?)-[a-z0-9]+(?:-[a-z0-9]+)*$")  # -0043-03-15-… before 1 BCE
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -295,8 +296,9 @@ def _load_events(raw: RawContent, files: list[Path], cache: ParseCache, diagnost
             hint = f"rename it to {file.stem}.yaml" if file.suffix == ".yml" else "event files are YAML files ending in .yaml"
             diagnostics.error(path, 1, 1, "this file in content/events is not a .yaml file", hint)
             continue
-        if len(relative.parts) != 2 or not re.fullmatch(r"\d{4}", relative.parts[0]):
-            diagnostics.error(path, 1, 1, "event files go in a folder named after their year", "move it to content/events/YYYY/")
+        if len(relative.parts) != 2 or not re.fullmatch(r"-?\d{4}", relative.parts[0]):
+            hint = "move it to content/events/YYYY/ (-YYYY before 1 BCE)"
+            diagnostics.error(path, 1, 1, "event files go in a folder named after their year", hint)
             continue
         event_id = file.stem
         if not EVENT_STEM.fullmatch(event_id):
@@ -336,8 +338,8 @@ def _check_event_name(
         diagnostics.error(
             path,
             *raw.position(path, "date"),
-            f"the date is in {date.start.year} but the file is in events/{folder}/",
-            f"move the file to content/events/{date.start.year}/",
+            f"the date is in {iso_year(date.start.year)} but the file is in events/{folder}/",
+            f"move the file to content/events/{iso_year(date.start.year)}/",
             "date",
         )
     prefix = EVENT_STEM.fullmatch(event_id).group(1)  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from timeline.fields import ID_PATTERN
+from timeline.fields import EVENT_ID_PATTERN, ID_PATTERN
 from timeline.render import dump_json
 from timeline.safewrite import replace_file
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
@@ -102,7 +102,7 @@ def _type_name(schema: dict[str, Any]) -> str:
         return f"list of {_type_name(schema['items'])}"
     if kind == "object":
         return "mapping"
-    if kind == "string" and schema.get("pattern") == ID_PATTERN:
+    if kind == "string" and schema.get("pattern") in (ID_PATTERN, EVENT_ID_PATTERN):
         return "id"
     if kind == "string" and schema.get("format") == "uri":
         return "https:// address"

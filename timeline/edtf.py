@@ -1,18 +1,22 @@
 """The subset of the Extended Date/Time Format (ISO 8601-2, level 1) that events use.
 
 `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, each optionally followed by `~` (approximate), `?` (uncertain) or
-`%` (both), and intervals `start/end` of two such dates.
+`%` (both), and intervals `start/end` of two such dates. Years run from -9999 to 9999 in astronomical
+numbering, as EDTF and ISO 8601 count them: `0000` is 1 BCE and `-0043` is 44 BCE (see timeline.calendarday).
+Years beyond four digits (EDTF's `Y-170000002`) are not in the subset.
 """
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
-_PART = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$", re.ASCII)
+from timeline.calendarday import FIRST_DAY, LAST_DAY, CalendarDay, days_in_month, era_year, iso_year
+
+_PART = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%]?)$", re.ASCII)
+_LONG_YEAR = re.compile(r"^(?:Y-?|-?)\d{5,}", re.ASCII)
+_SHORT_YEAR = re.compile(r"^-?\d{1,3}(?:$|[-~?%])", re.ASCII)
 MONTHS = [
     "January",
     "February",
@@ -47,15 +51,15 @@ class EdtfPoint:
     qualifier: str = ""  # "", "~", "?" or "%"
 
     @cached_property
-    def first_day(self) -> dt.date:
-        return dt.date(self.year, self.month or 1, self.day or 1)
+    def first_day(self) -> CalendarDay:
+        return CalendarDay(self.year, self.month or 1, self.day or 1)
 
     @cached_property
-    def last_day(self) -> dt.date:
+    def last_day(self) -> CalendarDay:
         if self.day:
             return self.first_day
         month = self.month or 12
-        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+        return CalendarDay(self.year, month, days_in_month(self.year, month))
 
     @property
     def precision(self) -> str:
@@ -69,22 +73,28 @@ class EdtfPoint:
     def uncertain(self) -> bool:
         return self.qualifier in ("?", "%")
 
+    @property
+    def common_era(self) -> bool:
+        return self.year >= 1
+
     def __str__(self) -> str:
-        text = f"{self.year:04d}"
+        text = iso_year(self.year)
         if self.month:
             text += f"-{self.month:02d}"
         if self.day:
             text += f"-{self.day:02d}"
         return text + self.qualifier
 
-    def human(self) -> str:
-        """`3 July 2022`, `July 2022`, `2022`, with `about` or `?` for the qualifiers."""
+    def human(self, *, mark_ce: bool = False) -> str:
+        """`3 July 2022`, `July 2022`, `2022`, `15 March 44 BCE`, with `about` or `(uncertain)` for the
+        qualifiers; `mark_ce` writes `CE` after a year of the common era (for an interval that crosses it)."""
+        year = era_year(self.year, mark_ce=mark_ce)
         if self.day and self.month:
-            text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+            text = f"{self.day} {MONTHS[self.month - 1]} {year}"
         elif self.month:
-            text = f"{MONTHS[self.month - 1]} {self.year}"
+            text = f"{MONTHS[self.month - 1]} {year}"
         else:
-            text = str(self.year)
+            text = year
         if self.approximate:
             text = "about " + text
         if self.uncertain:
@@ -100,30 +110,36 @@ class EdtfDate:
     end: EdtfPoint | None = None
 
     @cached_property
-    def first_day(self) -> dt.date:
+    def first_day(self) -> CalendarDay:
         return self.start.first_day
 
     @cached_property
-    def last_day(self) -> dt.date:
+    def last_day(self) -> CalendarDay:
         return (self.end or self.start).last_day
 
     @property
-    def midpoint(self) -> dt.date:
+    def midpoint(self) -> CalendarDay:
         first, last = self.first_day, self.last_day
-        return first + (last - first) / 2
+        return first + (last.toordinal() - first.toordinal()) // 2
+
+    @property
+    def common_era(self) -> bool:
+        """True when every day of the date is in the common era (1 CE on): an HTML `<time datetime>`, an
+        RFC 3339 timestamp and an iCalendar DATE can hold it."""
+        return self.start.common_era
 
     @property
     def is_exact_day(self) -> bool:
         return self.end is None and self.start.precision == "day" and not self.start.qualifier
 
     @property
-    def sort_day(self) -> dt.date:
+    def sort_day(self) -> CalendarDay:
         """The day the date sorts on: a start known only to its month or year sorts at the end of it, so that an
         event dated `2022` never comes before one of 24 February 2022."""
         return self.start.last_day
 
     @property
-    def sort_key(self) -> tuple[dt.date, int, dt.date, str]:
+    def sort_key(self) -> tuple[CalendarDay, int, CalendarDay, str]:
         """Chronological by `sort_day`; on the same day, the finer start first, then the narrower date."""
         return (self.sort_day, ("day", "month", "year").index(self.start.precision), self.last_day, str(self))
 
@@ -131,40 +147,56 @@ class EdtfDate:
         return f"{self.start}/{self.end}" if self.end else str(self.start)
 
     def human(self) -> str:
-        return f"{self.start.human()} to {self.end.human()}" if self.end else self.start.human()
+        """The date in words; an interval from before the common era into it marks both eras: `50 BCE to 50 CE`."""
+        if not self.end:
+            return self.start.human()
+        crosses = not self.start.common_era and self.end.common_era
+        return f"{self.start.human()} to {self.end.human(mark_ce=crosses)}"
 
     def iso(self) -> str:
-        """The first day as ISO 8601 (for machines: feeds, sitemaps, JSON-LD)."""
+        """The first day as ISO 8601 (for machines: feeds, sitemaps, JSON-LD); `-0043-03-15` before 1 BCE."""
         return self.first_day.isoformat()
+
+    def html_datetime(self) -> str | None:
+        """The first day as an HTML valid date string for `<time datetime>`, or None before 1 CE: HTML's
+        dates need a year above zero, so such a date is written in words only."""
+        return self.first_day.isoformat() if self.common_era else None
+
+
+BCE_HINT = "years before the common era are negative, counted as ISO 8601 does: 0000 is 1 BCE, -0043 is 44 BCE"
 
 
 def _parse_point(text: str) -> EdtfPoint:
     match = _PART.fullmatch(text)
     if not match:
+        if _LONG_YEAR.match(text):
+            raise EdtfError(f"'{text}' has a year of more than four digits; years run from -9999 to 9999", BCE_HINT)
+        if _SHORT_YEAR.match(text):
+            raise EdtfError(f"'{text}' has a year of fewer than four digits", "write the year with four digits: 0079, -0043")
         raise EdtfError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day, qualifier = match.groups()
+    if year == "-0000":
+        raise EdtfError(f"'{text}' has year -0000, which EDTF does not allow", "1 BCE is 0000, without a minus sign")
     y = int(year)
-    if y == 0:
-        raise EdtfError(f"'{text}' has year 0000; years run from 0001")
     m = int(month) if month else None
     d = int(day) if day else None
     if m is not None and not 1 <= m <= 12:
         raise EdtfError(f"'{text}' has month {m:02d}; months run from 01 to 12")
     if m is not None and d is not None:
-        last = calendar.monthrange(y, m)[1]
+        last = days_in_month(y, m)
         if not 1 <= d <= last:
-            raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {y} has {last} days")
+            raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {era_year(y)} has {last} days")
     return EdtfPoint(y, m, d, qualifier)
 
 
 def check_drawable(date: EdtfDate) -> None:
-    """Raise EdtfError for a date that touches the first or last day of the calendar (0001-01-01, 9999-12-31):
-    a chart pads its axis by a day on each side, which would overflow Python's dates."""
-    if date.first_day == dt.date.min or date.last_day == dt.date.max:
-        end = "first" if date.first_day == dt.date.min else "last"
+    """Raise EdtfError for a date that touches the first or last day of the calendar (-9999-01-01, 9999-12-31):
+    a chart pads its axis by a day on each side, which would leave the calendar."""
+    if date.first_day == FIRST_DAY or date.last_day == LAST_DAY:
+        end = "first" if date.first_day == FIRST_DAY else "last"
         raise EdtfError(
             f"'{date}' reaches the {end} day of the calendar, which cannot be drawn",
-            "dates run from 0001-01-02 to 9999-12-30; write the real date",
+            "dates run from -9999-01-02 to 9999-12-30; write the real date",
         )
 
 

@@ -12,6 +12,7 @@ from functools import cache
 from json.encoder import encode_basestring as _json_string  # as dump_json writes text: UTF-8 kept
 from typing import Any
 
+from timeline.calendarday import CalendarDay, iso_year
 from timeline.edtf import EdtfDate
 from timeline.markdown import plain_text
 from timeline.model import Actor, Event, Source, Timeline
@@ -19,17 +20,25 @@ from timeline.render import dump_json
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+UNIX_EPOCH = CalendarDay(1970, 1, 1)
 EXPORT_VERSION = 2  # 2: registries as full records; events split by year on large sites
 
 
 def build_time(timeline: Timeline) -> str:
-    """The feed's `updated`: SOURCE_DATE_EPOCH when set, else the newest date in the content."""
+    """The feed's `updated`: SOURCE_DATE_EPOCH when set, else the newest date of the common era in the content
+    (RFC 3339, which Atom and JSON Feed use, has no years before 1 CE)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     dates = [e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()]
-    newest = max(dates, default=dt.date(1970, 1, 1))  # a new project, with nothing in it yet
+    newest = max((d for d in dates if d.common_era), default=UNIX_EPOCH)  # a new project, with nothing in it yet
     return f"{newest.isoformat()}T00:00:00Z"
+
+
+def entry_time(event: Event) -> str | None:
+    """An entry's RFC 3339 time, its date's first day; None before 1 CE, which RFC 3339 cannot write (the
+    event's date is in the entry's summary all the same)."""
+    return f"{event.date.iso()}T00:00:00Z" if event.date.common_era else None
 
 
 def _xml(root: str) -> str:
@@ -82,16 +91,17 @@ SPLIT_EXPORT_ABOVE = 5_000  # events: above this the data export puts each year'
 def atom_feed(timeline: Timeline) -> str:
     """The newest events (at most FEED_ENTRIES) as Atom entries, newest first."""
     site = timeline.site
+    updated = build_time(timeline)
     head = [
         _leaf("title", site.title),
         _leaf("subtitle", site.description),
         _leaf("id", site.base_url),
-        _leaf("updated", build_time(timeline)),
+        _leaf("updated", updated),
         _leaf("link", href=site.base_url + "feed.xml", rel="self", type="application/atom+xml"),
         _leaf("link", href=site.base_url, rel="alternate", type="text/html"),
         _parent("author", [_leaf("name", site.title)], 1),
     ]
-    entries = [_atom_entry(event, site.base_url) for event in feed_events(timeline)]
+    entries = [_atom_entry(event, site.base_url, updated) for event in feed_events(timeline)]
     return _xml(_parent("feed", head + entries, 0, **{"xmlns": ATOM, "xml:lang": site.language}))
 
 
@@ -105,13 +115,14 @@ def feed_summary(event: Event) -> str:
     return f"{event.date.human()}: {plain_text(event.summary)}"
 
 
-def _atom_entry(event: Event, base_url: str) -> str:
+def _atom_entry(event: Event, base_url: str, feed_updated: str) -> str:
+    """An entry; one of an event before 1 CE is `updated` when the feed is, as Atom requires the element."""
     url = f"{base_url}events/{event.id}/"
     children = [
         _leaf("title", event.title),
         _leaf("id", url),
         _leaf("link", href=url, rel="alternate", type="text/html"),
-        _leaf("updated", f"{event.date.iso()}T00:00:00Z"),
+        _leaf("updated", entry_time(event) or feed_updated),
         _leaf("summary", feed_summary(event)),
     ]
     children += [_leaf("category", term=tag.id, label=tag.label) for tag in event.tags]
@@ -223,7 +234,7 @@ def events_by_year(events: Sequence[Event]) -> dict[str, list[Event]]:
     """Events by the year of their first day, in the order given: how large exports are split."""
     by_year: dict[str, list[Event]] = {}
     for event in events:
-        by_year.setdefault(str(event.date.first_day.year), []).append(event)
+        by_year.setdefault(iso_year(event.date.first_day.year), []).append(event)
     return by_year
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
+from timeline.calendarday import CalendarDay, era_year, iso_year
 from timeline.edtf import MONTHS
 from timeline.exports import export_listing
 from timeline.fields import ID_PATTERN
@@ -75,8 +75,8 @@ PREVIEW_EVENTS = 12
 class Month:
     """A page listing one month's events, for timelines too long for one page."""
 
-    key: str  # 2022-07
-    label: str  # July 2022
+    key: str  # 2022-07; -0043-03 for March 44 BCE
+    label: str  # July 2022, March 44 BCE
     events: tuple[Event, ...]
 
     @property
@@ -188,18 +188,26 @@ def bibliography_pages(timeline: Timeline) -> list[PageSpec]:
     return pages
 
 
+def month_key(day: CalendarDay) -> str:
+    """The month of a day as the name of its page: 2022-07, -0043-03 (March 44 BCE)."""
+    return f"{iso_year(day.year)}-{day.month:02d}"
+
+
 def months_of(timeline: Timeline) -> list[Month]:
-    """Every month that has events, in order."""
-    by_month: dict[str, list[Event]] = {}
+    """Every month that has events, in order, each listing its events by the month of their first day."""
+    by_month: dict[tuple[int, int], list[Event]] = {}
     for event in timeline.events:
-        by_month.setdefault(event.date.first_day.strftime("%Y-%m"), []).append(event)
-    return [Month(key, f"{MONTHS[int(key[5:]) - 1]} {key[:4]}", tuple(events)) for key, events in by_month.items()]
+        by_month.setdefault((event.date.first_day.year, event.date.first_day.month), []).append(event)
+    return [
+        Month(month_key(CalendarDay(year, month, 1)), f"{MONTHS[month - 1]} {era_year(year)}", tuple(by_month[(year, month)]))
+        for year, month in sorted(by_month)
+    ]
 
 
 def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list[EpisodeSection]:
     """The episodes and, where they fall between them, the events outside every episode, in date order;
     previews with month links when `months` is given."""
-    parts: list[tuple[date, str, str, tuple[Event, ...], Episode | None, str]]
+    parts: list[tuple[CalendarDay, str, str, tuple[Event, ...], Episode | None, str]]
     parts = [(e.start.first_day, e.id, e.title, timeline.by_episode.get(e.id, ()), e, "") for e in timeline.episodes]
     parts += [(i.events[0].date.first_day, i.id, i.title, i.events, None, i.where) for i in timeline.interludes]
     parts.sort(key=lambda part: part[0])
@@ -209,7 +217,7 @@ def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list
         if months is None:
             sections.append(EpisodeSection(section_id, title, events, episode, len(events), where=where))
             continue
-        keys = {e.date.first_day.strftime("%Y-%m") for e in events}
+        keys = {month_key(e.date.first_day) for e in events}
         linked = tuple(m for m in months if m.key in keys)
         sections.append(EpisodeSection(section_id, title, events[:preview], episode, len(events), linked, where))
     return sections

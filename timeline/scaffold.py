@@ -6,6 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from timeline.calendarday import iso_year
 from timeline.controls import VALUE_CONTROL, describe_control
 from timeline.editor_schema import modeline
 from timeline.edtf import EdtfError, parse_edtf
@@ -87,7 +88,7 @@ def new_event(content: Path, title: str, date: str) -> Path:
         raise ScaffoldError("the title needs at least one letter or digit")
     slug = slugify(title) or FALLBACK_SLUG
     prefix = str(parsed.start).rstrip("~?%")
-    relative = Path("events") / f"{parsed.start.year:04d}" / f"{prefix}-{slug}.yaml"
+    relative = Path("events") / iso_year(parsed.start.year) / f"{prefix}-{slug}.yaml"
     path = content / relative
     text = EVENT_TEMPLATE.format(modeline=modeline(path, content), date=parsed, title=_yaml_text(title.strip()))
     try:

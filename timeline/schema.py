@@ -227,7 +227,9 @@ FIGURE = Record(
 EVENT = Record(
     "an event",
     {
-        "date": Field(Date(description="when it happened: YYYY-MM-DD, YYYY-MM or YYYY, ~ approximate, ? uncertain"), True),
+        "date": Field(
+            Date(description="when it happened: YYYY-MM-DD, YYYY-MM or YYYY (-0043 is 44 BCE), ~ approximate, ? uncertain"), True
+        ),
         "date_note": _line("shown beside the date, e.g. 'Sunday evening'"),
         "title": Field(Text(description="a short headline in our own words", single_line=True), True),
         "episode": Field(Ref(kind="episode", description="id of the episode; optional when the date falls inside one")),

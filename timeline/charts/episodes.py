@@ -12,6 +12,8 @@ from timeline.charts.layout import (
     ChartTable,
     base_layout,
     count_axis,
+    day_axis_title,
+    day_text,
     event_link,
     group_by,
     hover_text,
@@ -37,7 +39,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     layout = base_layout(
         xaxis={
             "type": "date",
-            "title": {"text": "day"},
+            "title": {"text": day_axis_title(episode.start.first_day, episode.end.last_day)},
             "tickformat": "%-d %b",
             "range": [
                 (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
@@ -54,7 +56,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     else:
         traces = _episode_markers(events)
         drawn = "each marker is one event on its day, coloured by its main tag. Select a marker to open its event."
-    rows = tuple(((day.strftime("%-d %B %Y"), None), (str(count), None)) for day, count in sorted(per_day.items()))
+    rows = tuple(((day_text(day), None), (str(count), None)) for day, count in sorted(per_day.items()))
     return Chart(
         id=f"episode-{episode.id}",
         title=f"{episode.title}, day by day",

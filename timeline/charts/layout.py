@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from timeline.calendarday import CalendarDay, era_year
+from timeline.edtf import MONTHS, EdtfPoint
 from timeline.model import Event
 
 Cell = tuple[str, str | None]  # text, and a link relative to the site root (or None)
@@ -102,6 +104,23 @@ def marker_trace(kind: str, **properties: Any) -> dict[str, Any]:
 
 def track_of(event: Event) -> str:
     return event.track.label if event.track else "(untagged)"
+
+
+def day_text(day: CalendarDay, *, short: bool = False) -> str:
+    """A day in words for tables and slider steps: `3 July 2022`, `15 March 44 BCE`; `short`: `3 Jul`."""
+    if short:
+        return f"{day.day} {MONTHS[day.month - 1][:3]}"
+    return EdtfPoint(day.year, day.month, day.day).human()
+
+
+def day_axis_title(first: CalendarDay, last: CalendarDay) -> str:
+    """The title of a day axis, whose ticks show day and month only: `day`, or with the years in words when
+    they are before 1 CE (plotly places such days right, as ISO 8601 numbers years, but its tick labels
+    would write 44 BCE as -43)."""
+    if first.common_era:
+        return "day"
+    years = era_year(first.year) if first.year == last.year else f"{era_year(first.year)} to {era_year(last.year, mark_ce=True)}"
+    return f"day, {years}"
 
 
 def hover_text(event: Event) -> str:

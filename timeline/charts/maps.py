@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any, NamedTuple, Protocol, cast
 
-from timeline.charts.layout import TRACK_COLOURS, Cell, Chart, ChartTable, base_layout, escape, make_figure, track_of
+from timeline.charts.layout import TRACK_COLOURS, Cell, Chart, ChartTable, base_layout, day_text, escape, make_figure, track_of
 from timeline.model import Episode, Event, Place, Timeline
 
 # plotly.js names a base map `<scope>_<resolution>m`; the smallest whose scope holds every place is used.
@@ -264,7 +264,7 @@ def episode_map(timeline: Timeline, episode: Episode) -> Chart | None:
         update: dict[str, Any] = {"marker": {"size": [_size(so_far[p.id], largest) if so_far[p.id] else 0 for p in places]}}
         if labels:
             update["text"] = [name if so_far[p.id] else "" for p, name in zip(places, base["text"], strict=True)]
-        frames.append({"name": end.strftime("%-d %b"), "data": [update], "traces": [0]})
+        frames.append({"name": day_text(end, short=True), "data": [update], "traces": [0]})
     scope = scope_for(on_map(timeline.places.values()))
     layout = _layout(scope, places, MAP_HEIGHT + 80, showlegend=False)
     if len(frames) > 1:

@@ -6,12 +6,14 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
+from timeline.calendarday import CalendarDay, era_year
 from timeline.charts.layout import (
     STATUS_COLOURS,
     STATUS_SYMBOLS,
     Chart,
     ChartTable,
     base_layout,
+    day_axis_title,
     event_link,
     group_by,
     hover_text,
@@ -23,12 +25,13 @@ from timeline.charts.layout import (
     stack_offsets,
     track_of,
 )
+from timeline.edtf import MONTHS
 from timeline.model import Episode, Event, Timeline
 
 MAX_PANELS = 3  # above this many episodes the overview shows one date axis
 AGGREGATE_ABOVE = 1500  # events: above this the overview counts events per month instead of drawing each
 
-Panel = tuple[str, tuple[Event, ...], dt.date, dt.date]  # title, events, first and last day shown
+Panel = tuple[str, tuple[Event, ...], CalendarDay, CalendarDay]  # title, events, first and last day shown
 
 
 def overview_chart(timeline: Timeline) -> Chart | None:
@@ -54,6 +57,8 @@ def overview_chart(timeline: Timeline) -> Chart | None:
         layout[f"xaxis{suffix}"].update(
             range=[(first - day).isoformat(), (last + day).isoformat()], type="date", tickformat="%-d %b"
         )
+        if not first.common_era:  # the ticks show no year; before 1 CE the axis says which in words
+            layout[f"xaxis{suffix}"]["title"] = {"text": day_axis_title(first, last)}
         layout[f"yaxis{suffix}"].update(
             tickvals=list(range(len(tracks))), ticktext=tracks, range=[-0.6, len(tracks) - 0.2], automargin=True
         )
@@ -145,6 +150,12 @@ def _episodes_phrase(count: int) -> str:
     return "the episode" if count == 1 else "both episodes" if count == 2 else f"{count} episodes"
 
 
+def _month_label(year: int, month: int) -> str:
+    """A month of a timeline that reaches before 1 CE, in words (`Mar 44 BCE`): as 2022-07 is written, the
+    minus sign of -0043-03 would be the only mark of the era."""
+    return f"{MONTHS[month - 1][:3]} {era_year(year)}"
+
+
 def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) -> Chart:
     """For large timelines: events per month, stacked by the status of their main claim."""
     per_month = Counter(
@@ -152,10 +163,12 @@ def _overview_by_month(timeline: Timeline, episodes: list[Episode], count: int) 
         for episode in episodes
         for event in timeline.by_episode[episode.id]
     )
+    in_order = sorted({(year, month) for year, month, _ in per_month})
+    label = _month_label if in_order[0][0] < 1 else (lambda year, month: f"{year:04d}-{month:02d}")
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for (year, month, status), number in per_month.items():
-        counts[(dt.date(year, month, 1).strftime("%Y-%m"), status)] += number
-    months = sorted({month for month, _ in counts})
+        counts[(label(year, month), status)] += number
+    months = [label(year, month) for year, month in in_order]
     traces = [
         make_trace(
             "bar",

@@ -7,6 +7,9 @@
   `LOCATION` the names of its places and `GEO` the first located place's latitude;longitude.
 - `DTSTAMP` is the feed's build time (the newest content date, or SOURCE_DATE_EPOCH), so that the same
   content gives the same bytes.
+- Events that begin before 1 CE are left out. RFC 5545's DATE has a four-digit year and no era, and is read
+  by calendar programs (and Python's `datetime`, which the `icalendar` package uses) as a year of the common
+  era; year 0000 would mean 1 BCE to none of them. The Data page says so.
 - Text values are escaped (`\\`, `;`, `,`, line breaks), lines end in CRLF and are folded at 75 octets
   without splitting a UTF-8 character.
 """
@@ -18,6 +21,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from timeline.calendarday import CalendarDay
 from timeline.exports.common import date_label, event_url, source_line
 from timeline.feeds import build_time
 from timeline.markdown import plain_text
@@ -55,8 +59,8 @@ def fold(line: str) -> str:
     return b"\r\n ".join(pieces_b).decode("utf-8") + "\r\n"
 
 
-def _day(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
+def _day(day: CalendarDay) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _description(event: Event, timeline: Timeline) -> str:
@@ -106,6 +110,7 @@ def events_ics(timeline: Timeline, events: Sequence[Event]) -> str:
         f"URL:{site.base_url}",
     ]
     for event in events:
-        lines += vevent(event, timeline, stamp, host)
+        if event.date.common_era:  # a calendar cannot hold a day before 1 CE (see above)
+            lines += vevent(event, timeline, stamp, host)
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)

@@ -1,7 +1,7 @@
 """feed.json: JSON Feed 1.1 (jsonfeed.org/version/1.1) beside feed.xml, with the same entries.
 
 The same newest events as the Atom feed, in the same order: `id` and `url` the event's page (the Atom
-entry's id), `title`, `content_text` the Atom summary, `date_published` the Atom `updated`, `tags` the
+entry's id), `title`, `content_text` the Atom summary, `date_published` the Atom `updated` (left out before 1 CE), `tags` the
 tag labels. The EDTF date, which neither feed format has a field for, is in the `_timeline` extension.
 """
 
@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from timeline.exports.common import event_url
-from timeline.feeds import feed_events, feed_summary
+from timeline.feeds import entry_time, feed_events, feed_summary
 from timeline.model import Event, Timeline
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -24,8 +24,10 @@ def _item(event: Event, timeline: Timeline) -> dict[str, Any]:
         "url": url,
         "title": event.title,
         "content_text": feed_summary(event),
-        "date_published": f"{event.date.iso()}T00:00:00Z",
     }
+    published = entry_time(event)
+    if published:  # an event before 1 CE has none: RFC 3339 cannot write its date, and the field is optional
+        item["date_published"] = published
     if event.tags:
         item["tags"] = [t.label for t in event.tags]
     item["_timeline"] = {"date": str(event.date)}

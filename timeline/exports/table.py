@@ -7,7 +7,8 @@ Several values in one cell (tags, places, actors, sources) are joined by "; ".
 A text cell that a spreadsheet would read as a formula, one starting with `=`, `+`, `-`, `@`, a tab or a
 carriage return (OWASP's list), is written with a leading apostrophe, which spreadsheets show as text.
 Only text from the content is guarded: the numbers and dates we format ourselves (a negative longitude)
-stay numbers.
+stay numbers. Ids and dates before 1 BCE (`-0043-03-15`) start with a minus sign, which a spreadsheet would
+compute, so they are guarded too.
 """
 
 from __future__ import annotations
@@ -64,12 +65,12 @@ def _row(event: Event, timeline: Timeline) -> list[str]:
         "sources": JOIN.join(source_line(s) for s in event.sources),
         "source_urls": JOIN.join(s.url for s in event.sources if s.url),
     }
-    ours = {  # formatted here: ids, addresses, dates, numbers
-        "id": event.id,
+    ours = {  # formatted here: ids, addresses, dates, numbers; a BCE id or date (-0043-…) would be a sum
+        "id": safe_cell(event.id),
         "url": event_url(timeline.site, event),
-        "date": str(event.date),
-        "first_day": event.date.first_day.isoformat(),
-        "last_day": event.date.last_day.isoformat(),
+        "date": safe_cell(str(event.date)),
+        "first_day": safe_cell(event.date.first_day.isoformat()),
+        "last_day": safe_cell(event.date.last_day.isoformat()),
         "latitude": f"{first_place.latitude}" if first_place else "",
         "longitude": f"{first_place.longitude}" if first_place else "",
         "importance": str(event.importance),

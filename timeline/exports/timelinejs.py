@@ -14,7 +14,11 @@ The format (NUKnightLab/TimelineJS3, website/docs/json-format.njk): a `title` sl
   address; its id, EDTF date and the id of the source it republishes in data attributes, its title in
   `<cite>`, its publisher in `.tl-publisher`) and `tl-page` (the event's page on the site). Every text
   from the content is HTML-escaped. `timeline import` reads these parts back (importers/ownexport.py);
-- `group` the label of the event's main tag (its first), `eras` the episodes.
+- `group` the label of the event's main tag (its first), `eras` the episodes;
+- a year before 1 CE as TimelineJS counts it, without a year 0: our -0043 (44 BCE) is `year: -44`, which
+  TimelineJS shows as "44 BCE" (TLDate.js gives the year to a JavaScript Date; Language.js writes a negative
+  year as its absolute value followed by "BCE"). TimelineJS's Date then has -44 as its astronomical year, whose
+  leap years differ from those of 44 BCE, so 29 February before 1 CE also gets a `display_date`.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from timeline.calendarday import historical_year
 from timeline.edtf import EdtfDate, EdtfPoint
 from timeline.exports.common import event_url
 from timeline.markdown import render_markdown
@@ -34,8 +39,8 @@ TITLE_ID = "title"  # the title slide's unique_id: event ids start with a year, 
 
 
 def date_object(point: EdtfPoint) -> dict[str, int]:
-    """A TimelineJS date object with only the parts the point has."""
-    date = {"year": point.year}
+    """A TimelineJS date object with only the parts the point has, the year counted as TimelineJS shows it."""
+    date = {"year": historical_year(point.year)}
     if point.month:
         date["month"] = point.month
     if point.day:
@@ -43,11 +48,16 @@ def date_object(point: EdtfPoint) -> dict[str, int]:
     return date
 
 
+def _shifted_leap_day(point: EdtfPoint) -> bool:
+    """29 February before 1 CE, which TimelineJS's Date would put in a year without one (see above)."""
+    return point.year < 1 and point.month == 2 and point.day == 29
+
+
 def display_date(event: Event) -> str | None:
     """The slide's `display_date`, or None when the date objects say it all."""
     date: EdtfDate = event.date
     qualified = any(point.qualifier for point in (date.start, date.end) if point)
-    if not qualified and not event.date_note:
+    if not qualified and not event.date_note and not any(_shifted_leap_day(p) for p in (date.start, date.end) if p):
         return None
     text = f"{date.human()} ({date})" if qualified else date.human()
     return ", ".join(part for part in (text, event.date_note) if part)

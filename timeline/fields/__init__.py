@@ -7,6 +7,7 @@ choices), `records` (lists, records, registries) and `suggest` (did-you-mean).
 """
 
 from timeline.fields.base import (
+    EVENT_ID_PATTERN,
     ID_PATTERN,
     INVALID,
     Context,
@@ -28,6 +29,7 @@ __all__ = [
     "BIDI_CONTROLS",
     "BIDI_HINT",
     "EDTF_PATTERN",
+    "EVENT_ID_PATTERN",
     "ID_PATTERN",
     "INVALID",
     "Choice",

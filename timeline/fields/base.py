@@ -13,6 +13,7 @@ from timeline.yamlsource import MapNode, Node, ScalarNode, SeqNode
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ID_RE = re.compile(ID_PATTERN)
+EVENT_ID_PATTERN = r"^-?[a-z0-9]+(-[a-z0-9]+)*$"  # an event's id starts with its date: -0043-03-15-… before 1 BCE
 
 
 class _Invalid:

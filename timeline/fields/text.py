@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from timeline.fields.base import (
+    EVENT_ID_PATTERN,
     ID_PATTERN,
     INVALID,
     Context,
@@ -123,6 +124,11 @@ class Ref(Identifier):
 
     kind: str = ""
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.kind == "event":
+            self.pattern = EVENT_ID_PATTERN
+
     def parse(self, node: ScalarNode, where: str, ctx: Context) -> Any:
         value = super().parse(node, where, ctx)
         if value is not INVALID:
@@ -130,7 +136,7 @@ class Ref(Identifier):
         return value
 
     def json_schema(self) -> dict[str, Any]:
-        return described({"type": "string", "pattern": ID_PATTERN}, self.description or f"id of {article(self.kind)}")
+        return described({"type": "string", "pattern": self.pattern}, self.description or f"id of {article(self.kind)}")
 
 
 @dataclass

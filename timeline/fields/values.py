@@ -15,12 +15,12 @@ from timeline.yamlsource import Node, ScalarNode
 MAX_DIGITS = 100
 _INT = re.compile(r"^[+-]?\d+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-EDTF_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"
+EDTF_PATTERN = r"^-?\d{4}(-\d{2}(-\d{2})?)?[~?%]?(/-?\d{4}(-\d{2}(-\d{2})?)?[~?%]?)?$"  # -0043 is 44 BCE
 
 
 @dataclass
 class Date(Scalar):
-    """A date of the EDTF subset: YYYY, YYYY-MM, YYYY-MM-DD, with ~ ? % and a/b intervals."""
+    """A date of the EDTF subset: YYYY, YYYY-MM, YYYY-MM-DD (-YYYY before 1 BCE), with ~ ? % and a/b intervals."""
 
     description: str = ""
     expected: str = "a date"
@@ -35,12 +35,13 @@ class Date(Scalar):
             return INVALID
 
     def example(self) -> str:
-        return "write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY; add ~ if approximate, ? if uncertain"
+        return "write YYYY-MM-DD (2022-07-03), YYYY-MM or YYYY (-0043 for 44 BCE); add ~ if approximate, ? if uncertain"
 
     def json_schema(self) -> dict[str, Any]:
-        # YAML 1.2 editors read a bare year (date: 2014) as a number
+        # YAML 1.2 editors read a bare year (date: 2014, date: -0043) as a number
         year = {"type": "integer", "minimum": 1000, "maximum": 9999}
-        return described({"anyOf": [{"type": "string", "pattern": EDTF_PATTERN}, year]}, self.description)
+        bce = {"type": "integer", "minimum": -9999, "maximum": -1}
+        return described({"anyOf": [{"type": "string", "pattern": EDTF_PATTERN}, year, bce]}, self.description)
 
 
 @dataclass

@@ -95,7 +95,7 @@ def read_exported_slide(text: str) -> ExportedSlide | None:
     return ExportedSlide(text[start:end], sources)
 
 
-_QUALIFIED = re.compile(r"^(?P<label>.*?) \((?P<edtf>[0-9][0-9X/~?%-]*)\)(?:, (?P<note>.*))?$", re.DOTALL)
+_QUALIFIED = re.compile(r"^(?P<label>.*?) \((?P<edtf>-?[0-9][0-9X/~?%-]*)\)(?:, (?P<note>.*))?$", re.DOTALL)
 
 
 def exported_date(display_date: str, plain: str) -> tuple[str, str] | None:

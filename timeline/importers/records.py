@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from timeline.calendarday import iso_year
 from timeline.edtf import EdtfDate
 from timeline.importers.problems import START, Where
 from timeline.scaffold import slugify
@@ -53,7 +54,7 @@ class ImportedEvent:
     @property
     def path(self) -> str:
         """Relative to the content folder."""
-        return f"events/{self.date.start.year:04d}/{self.id}.yaml"
+        return f"events/{iso_year(self.date.start.year)}/{self.id}.yaml"
 
 
 def _norm(value: Any) -> str:

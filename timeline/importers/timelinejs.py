@@ -3,6 +3,10 @@
 Both are read into the same slide shape: a JSON slide's fields, or the template's columns named as in
 ConfigFactory.js. A slide's `group` becomes a tag, an era an episode, the title slide names the import
 source; `display_date` becomes the event's `date_note`; HTML text becomes Markdown.
+
+Years: TimelineJS shows a negative `year` as that many years BCE (`-44` is "44 BCE": TLDate.js hands the year
+to a JavaScript Date, and Language.js `formatDate` writes a negative year as its absolute value with the era
+suffix "BCE"), so it counts without a year 0. Its -44 is read as our -0043 (44 BCE), and a year 0 is refused.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from timeline.fields import ID_PATTERN
+from timeline.calendarday import MAX_YEAR, MIN_YEAR, astronomical_year
+from timeline.fields import EVENT_ID_PATTERN, ID_PATTERN
 from timeline.importers.htmltext import escape_markdown, html_to_markdown, html_to_text
 from timeline.importers.jsonpos import JsonDocument, MalformedJson
 from timeline.importers.ownexport import ExportedSource, exported_date, read_exported_slide
@@ -46,6 +51,7 @@ COLUMNS = {
 }
 _KNOWN_COLUMNS = {*COLUMNS.values(), "Tag"}
 ID = re.compile(ID_PATTERN)
+EVENT_ID = re.compile(EVENT_ID_PATTERN)
 _SLIDE_KEYS = {"start_date", "end_date", "text", "media", "group", "display_date", "background", "autolink", "unique_id", "type"}
 _NOT_CARRIED = {
     "background": "slide backgrounds are not carried: the site has no per-event backgrounds",
@@ -108,11 +114,15 @@ def _point(slide: Slide, which: str) -> tuple[str, str] | None:
             values[key] = None if raw in (None, "") else parse_int(raw, f"the {key}", low, high)
         except Unmappable as problem:
             raise _At(slide.where(f"{which}.{key}"), problem) from None
+    if values["year"] == 0:
+        hint = "TimelineJS shows -1 as 1 BCE and 1 as 1 CE; write one of them"
+        raise _At(slide.where(f"{which}.year"), Unmappable("the year is 0, which TimelineJS's count of years has not", hint))
     try:
-        text = point_text(values["year"], values["month"], values["day"])  # type: ignore[arg-type]
+        year = astronomical_year(values["year"])  # type: ignore[arg-type]
+        text = point_text(year, values["month"], values["day"])
         edtf(text)
     except Unmappable as problem:
-        key = "day" if values["day"] and values["year"] and values["year"] > 0 else "year"
+        key = "day" if values["day"] and MIN_YEAR <= year <= MAX_YEAR else "year"
         raise _At(slide.where(f"{which}.{key}"), problem) from None
     time = ""
     if values["hour"] is not None:
@@ -208,7 +218,7 @@ def _event(slide: Slide, index: int, batch: Batch, report: Report) -> None:
     unique = one_line(str(slide.get("unique_id") or ""))
     key = f"id:{unique}" if unique else f"slide:{date}:{title}"
     prefix = str(edtf(date).start).rstrip("~?%") + "-"
-    if unique.startswith(prefix) and ID.fullmatch(unique):  # already an event id, as our own export writes them
+    if unique.startswith(prefix) and EVENT_ID.fullmatch(unique):  # already an event id, as our own export writes them
         slug = unique.removeprefix(prefix)
     else:
         slug = make_id(unique or title, fallback=f"slide-{index + 1}")

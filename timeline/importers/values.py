@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 
+from timeline.calendarday import MAX_YEAR, MIN_YEAR, iso_year
 from timeline.edtf import EdtfDate, EdtfError, parse_edtf
 from timeline.importers.problems import Unmappable
 
@@ -31,15 +32,11 @@ def parse_day(text: str) -> dt.date:
 
 
 def point_text(year: int, month: int | None = None, day: int | None = None) -> str:
-    """A date of our EDTF subset from its parts; years before 1 CE cannot be stored (see docs/importing.md)."""
-    if year < 1:
-        raise Unmappable(
-            f"the year {year} is before 1 CE, which the timeline's dates cannot hold",
-            "dates run from the year 1 to 9999; leave this row out or give its date in the text",
-        )
-    if year > 9999:
-        raise Unmappable(f"the year {year} is after 9999", "dates run from the year 1 to 9999")
-    text = f"{year:04d}"
+    """A date of our EDTF subset from its parts; `year` is astronomical (0 is 1 BCE, -43 is 44 BCE)."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        side = "before 10000 BCE" if year < MIN_YEAR else "after 9999"
+        raise Unmappable(f"the year {year} is {side}", "dates run from 10000 BCE to 9999 CE")
+    text = iso_year(year)
     if month is not None:
         text += f"-{month:02d}"
         if day is not None:
