@@ -138,7 +138,7 @@ class EdtfDate:
         event dated `2022` never comes before one of 24 February 2022."""
         return self.start.last_day
 
-    @property
+    @cached_property
     def sort_key(self) -> tuple[CalendarDay, int, CalendarDay, str]:
         """Chronological by `sort_day`; on the same day, the finer start first, then the narrower date."""
         return (self.sort_day, ("day", "month", "year").index(self.start.precision), self.last_day, str(self))

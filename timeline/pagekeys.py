@@ -54,17 +54,33 @@ def all_events_key(timeline: Timeline) -> str:
 
 def _describe(value: Any) -> str:
     """A text that changes whenever `value` would render differently, given the build key."""
+    kind = type(value)
+    if kind is Event:
+        return f"event:{value.id}:{value.digest}"
+    if kind is tuple or kind is list:  # most often a page's events: described without a call each
+        return "[" + ",".join(f"event:{v.id}:{v.digest}" if type(v) is Event else _describe(v) for v in value) + "]"
+    if value is None or kind is str or kind is int or kind is float or kind is bool:
+        return repr(value)
+    if isinstance(value, _SHARED_ENTRIES):
+        return f"{kind.__name__}:{getattr(value, 'id', getattr(value, 'name', ''))}"
     if isinstance(value, Event):
         return f"event:{value.id}:{value.digest}"
-    if isinstance(value, _SHARED_ENTRIES):
-        return f"{type(value).__name__}:{getattr(value, 'id', getattr(value, 'name', ''))}"
-    if value is None or isinstance(value, str | int | float | bool):
+    if isinstance(value, str | int | float | bool):
         return repr(value)
     if isinstance(value, list | tuple):
         return "[" + ",".join(_describe(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ",".join(f"{_describe(k)}:{_describe(v)}" for k, v in sorted(value.items())) + "}"
     if dataclasses.is_dataclass(value):
-        fields = ",".join(f"{f.name}={_describe(getattr(value, f.name))}" for f in dataclasses.fields(value))
-        return f"{type(value).__name__}({fields})"
-    raise TypeError(f"a page's context holds a {type(value).__name__}, which pagekeys cannot describe")
+        fields = ",".join(f"{name}={_describe(getattr(value, name))}" for name in _field_names(kind))
+        return f"{kind.__name__}({fields})"
+    raise TypeError(f"a page's context holds a {kind.__name__}, which pagekeys cannot describe")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind))
+    return _FIELD_NAMES[kind]
