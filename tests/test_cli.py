@@ -109,3 +109,18 @@ def test_check_answers_from_memory_until_a_file_changes(content: Path, capsys, m
     assert capsys.readouterr().err == first
     event.write_text(event.read_text(encoding="utf-8").replace("actors: [haidia]", "actors: [haidai]"), encoding="utf-8")
     assert main(["check"]) == 0
+
+
+def test_build_timings_name_each_stage_once_with_its_seconds(content: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(content.parent / "cache"))  # an empty cache: every stage runs
+    assert main(["build", "--content", str(content), "--out", str(content.parent / "site"), "--timings"]) == 0
+    rows = [line.split("  ") for line in capsys.readouterr().err.splitlines()]
+    names = [row[0].strip() for row in rows[1:]]
+    for stage in ("digesting the content", "reading content", "checking across files", "building the model"):
+        assert stage in names
+    assert names.index("reading content") < names.index("planning pages") < names.index("rendering pages")
+    assert names[-1] == "total"
+    assert len(names) == len(set(names))
+    seconds = [float(row[-1]) for row in rows[1:]]
+    assert all(s >= 0 for s in seconds)
+    assert abs(sum(seconds[:-1]) - seconds[-1]) < 0.02 * len(seconds)

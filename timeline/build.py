@@ -43,24 +43,27 @@ def _inputs(content: Path, templates: Path) -> str:
     return inputs_fingerprint([p for p in (content, *template_folders(templates), code) if p.is_dir()], extra)
 
 
-def check_content(content: Path, diagnostics: Diagnostics) -> RawContent:
+def check_content(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET) -> RawContent:
     """Read and check all content, reporting every problem into `diagnostics`."""
     from timeline.content import load_content
     from timeline.validate import validate
 
     with cycle_collector_paused():
+        progress.update("reading content")
         raw = load_content(content, diagnostics)
+        progress.update("checking across files")
         validate(raw, diagnostics)
     return raw
 
 
-def load_timeline(content: Path, diagnostics: Diagnostics) -> Timeline | None:
+def load_timeline(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET) -> Timeline | None:
     """Read and check all content; the model, or None when any error was found."""
     from timeline.model import build_timeline
 
-    raw = check_content(content, diagnostics)
+    raw = check_content(content, diagnostics, progress)
     if diagnostics.errors:
         return None
+    progress.update("building the model")
     with cycle_collector_paused():
         return build_timeline(raw)
 
@@ -73,21 +76,26 @@ def model_key(content: Path) -> str:
     return content_key(content, display_path(content / "_", content)[:-1]) if content.is_dir() else ""
 
 
-def load_model(content: Path, diagnostics: Diagnostics, key: str, on_disk: bool = True) -> tuple[Timeline | None, bool]:
+def load_model(
+    content: Path, diagnostics: Diagnostics, key: str, on_disk: bool = True, progress: Progress = QUIET
+) -> tuple[Timeline | None, bool]:
     """The model, from the snapshot of the content with this `model_key` when there is one (see snapshot), else
     read and checked, then kept (in this process, and `on_disk`); None when any error was found. And whether it is
     the model of `key`: no file changed while it was read."""
     from timeline.snapshot import load_snapshot, save_snapshot
 
     if key:
+        progress.update("loading the kept model")
         with cycle_collector_paused():
             found = load_snapshot(key, diagnostics)
         if found is not None:
             return found, True
     before = len(diagnostics.items)
-    timeline = load_timeline(content, diagnostics)
+    timeline = load_timeline(content, diagnostics, progress)
+    progress.update("digesting the content")
     if timeline is None or not key or model_key(content) != key:
         return timeline, False
+    progress.update("keeping the model")
     save_snapshot(key, timeline, diagnostics.items[before:], on_disk)
     return timeline, True
 
@@ -146,13 +154,13 @@ def build_site(
         trusted = manifest.describes(target)
         if trusted and inputs and manifest.inputs == inputs and manifest.outputs:
             return BuildReport(pages=0, files=len(manifest.outputs), bytes=0, up_to_date=True)
-        progress.update("reading content")
+        progress.update("digesting the content")
         key = model_key(content)
         site = site_key(key, templates) if key else ""
         before = len(diagnostics.items)
         if site and (done := replay(site, lambda: _writer(target, inputs, manifest), diagnostics, progress)):
             return done
-        timeline, stable = load_model(content, diagnostics, key, on_disk=not preview)
+        timeline, stable = load_model(content, diagnostics, key, not preview, progress)
         if timeline is None:
             return None
         listing = (site if stable else "", diagnostics.items[before:])

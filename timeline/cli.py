@@ -14,7 +14,7 @@ from timeline import __version__
 from timeline.build import OutputRefused, build_site, check_content
 from timeline.controls import escape_controls
 from timeline.diagnostics import Diagnostics, format_diagnostics
-from timeline.progress import Progress
+from timeline.progress import Progress, StageClock
 from timeline.project import PROJECT_MARKER, find_root
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     templates(build)
     build.add_argument("--out", type=Path, help="output folder (default: site/ of the project)")
     build.add_argument("--force", action="store_true", help="replace --out even if this tool did not build what it holds")
+    build.add_argument("--timings", action="store_true", help="print the wall and CPU time of each stage of the build")
     check = command("check", "check the content without writing anything")
     formats(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -174,7 +175,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             remember_check(args.content, fingerprint, diagnostics)
         return _report(cached or diagnostics, args.format, args.strict)
     started = time.perf_counter()
-    progress = Progress(enabled=None if args.format == "text" else False)
+    clock = StageClock() if getattr(args, "timings", False) else None
+    progress = Progress(enabled=None if args.format == "text" else False, clock=clock)
     try:
         report = build_site(args.content, args.templates, args.out, diagnostics, progress, args.force)
     except OutputRefused as exc:
@@ -182,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"timeline build: error: {exc}\n  hint: {exc.hint}", file=sys.stderr)
         return EXIT_USAGE
     progress.done()
+    if clock is not None:
+        print(clock.table(), file=sys.stderr)
     status = _report(diagnostics, args.format)
     if report is None:
         if args.format == "text":

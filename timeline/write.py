@@ -320,6 +320,7 @@ def write_site(
     """Render what changed, reuse what the writer has from the last builds or the cache has, and swap the new site in."""
     cache = cache or RenderCache()
     try:
+        progress.update("planning pages")
         assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
@@ -329,6 +330,7 @@ def write_site(
         if todo:  # a rebuild that renders no page draws no chart
             progress.update("drawing charts")
         env = _environment(timeline, templates, assets, drawn=bool(todo))
+        progress.update("rendering pages")
         left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache)
         if left:  # pages the cache lost while the build ran
             env = _environment(timeline, templates, assets, drawn=True)
