@@ -6,7 +6,8 @@ folder with an empty cache, a rebuild with nothing changed, a rebuild after edit
 empty cache, `check` again with nothing changed, and `check` after editing the event again; then `serve`:
 the time from an edit to the reloaded page. Hugo builds a minimal site (one page per event and an index)
 from the same events in the same run, and the build figures are also given as ratios to Hugo's time. It
-prints the peak memory of the full build and the size of the site and of its first page. It prints
+prints the peak memory of the full build and the size of the site and of its first page, then each of the
+full, edit and CI builds' own table of stages (`timeline build --timings`: wall and CPU seconds). It prints
 figures; it does not pass or fail. BENCH_CODE=/path/to/another/checkout times that checkout's code instead
 (to compare before and after in one run).
 """
@@ -32,16 +33,29 @@ CODE = Path(os.environ.get("BENCH_CODE") or ROOT)
 SETTLE_SECONDS = 2.0  # files changed this recently are never trusted unchanged (timeline.output); a checkout is older
 
 
-def run(*args: str, cwd: Path, cache: Path) -> tuple[float, float]:
-    """Seconds of wall time and peak resident memory (MiB) of one command, with `cache` as its cache folder."""
+TIMINGS = "--timings" in (CODE / "timeline" / "cli.py").read_text(encoding="utf-8")  # older code has no stage clock
+STAGES: dict[str, str] = {}  # "10,000: full build" -> the build's own table of stages
+
+
+def run(*args: str, cwd: Path, cache: Path, stages: str = "") -> tuple[float, float]:
+    """Seconds of wall time and peak resident memory (MiB) of one command, with `cache` as its cache folder; with
+    `stages`, the build's table of stages is kept in STAGES under that name."""
     started = time.perf_counter()
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    process = subprocess.Popen([sys.executable, str(CODE / "build.py"), *args], cwd=cwd, stdout=subprocess.DEVNULL, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
+    command = [sys.executable, str(CODE / "build.py"), *args, *(["--timings"] if stages and TIMINGS else [])]
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
+        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        errors.seek(0)
+        text = errors.read()
     process.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - started
     if process.returncode not in (0, 1):
+        sys.stderr.write(text)
         raise SystemExit(f"{' '.join(args)} failed with exit code {process.returncode}")
+    if stages and TIMINGS:
+        lines = text.splitlines()
+        STAGES[stages] = "\n".join(lines[next(i for i, line in enumerate(lines) if line.startswith("stage")) :])
     return seconds, usage.ru_maxrss / 1024
 
 
@@ -77,16 +91,16 @@ def bench(count: int, base: Path) -> dict[str, str]:
     build = ("build", "--templates", templates, "--out", "site")
     cache, cold = work / "cache", work / "cold-cache"  # the builds' cache folder; an empty one for `check` from cold
     time.sleep(SETTLE_SECONDS)
-    full, memory = run(*build, cwd=work, cache=cache)
+    full, memory = run(*build, cwd=work, cache=cache, stages=f"{count:,}: full build, empty cache")
     noop, _ = run(*build, cwd=work, cache=cache)
     edit_one_event(work / "content")
     time.sleep(SETTLE_SECONDS)
-    edit, _ = run(*build, cwd=work, cache=cache)
+    edit, _ = run(*build, cwd=work, cache=cache, stages=f"{count:,}: one-event edit")
     ci = base / f"ci{count}"  # what CI has on a merge: a fresh checkout (new inodes and times) and the cache restored
     shutil.copytree(work / "content", ci / "content")
     shutil.copytree(cache, ci / "cache")
     time.sleep(SETTLE_SECONDS)
-    merged, _ = run(*build, cwd=ci, cache=ci / "cache")
+    merged, _ = run(*build, cwd=ci, cache=ci / "cache", stages=f"{count:,}: CI, fresh copy, cache restored")
     check, _ = run("check", cwd=work, cache=cold)
     check_again, _ = run("check", cwd=work, cache=cold)
     edit_one_event(work / "content")
@@ -124,6 +138,8 @@ def main(argv: list[str]) -> int:
     print("\n| " + " | ".join(keys) + " |\n|" + " --- |" * len(keys))
     for row in rows:
         print("| " + " | ".join(row[k] for k in keys) + " |")
+    for name, table in STAGES.items():
+        print(f"\n{name}\n{table}")
     return 0
 
 
