@@ -347,3 +347,35 @@ def test_a_build_of_inputs_built_before_whose_cache_lost_a_file_builds_as_usual(
     report = build(content, ROOT / "templates", tmp_path / "other")
     assert report.rendered <= 1
     assert files_of(tmp_path / "other") == files_of(tmp_path / "site")
+
+
+def test_serve_makes_the_pieces_of_the_edited_event_only_and_equals_a_clean_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve` makes the search index and the TimelineJS export itself, from pieces it keeps per event; the pages
+    and the other outputs are made by workers meanwhile."""
+    from timeline import eventmemo, feeds, search, write
+    from timeline.exports import timelinejs
+
+    monkeypatch.setattr(write, "PARALLEL_ABOVE", 0)  # workers, even for this small site
+    monkeypatch.setattr(feeds, "SPLIT_EXPORT_ABOVE", 5)  # exports by year
+    monkeypatch.setattr(eventmemo, "_PIECES", {})
+    made: list[str] = []
+    for module, name in ((search, "_indexed"), (timelinejs, "slide")):
+        original = getattr(module, name)
+
+        def counted(event: object, *args: object, _original: Callable[..., object] = original, **kwargs: object) -> object:
+            made.append(event.id)  # type: ignore[attr-defined]
+            return _original(event, *args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+    content, templates, site = tmp_path / "content", ROOT / "templates", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, templates, site, preview=True)
+    assert len(made) == 2 * len(list((content / "events").rglob("*.yaml")))
+    made.clear()
+    retitle_an_event(content, templates)
+    build(content, templates, site, preview=True)
+    assert made == [CLAIM.stem, CLAIM.stem]  # its words and its slide; every other event's were kept
+    clean_build(content, templates, tmp_path / "clean")
+    assert files_of(site) == files_of(tmp_path / "clean")

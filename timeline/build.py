@@ -164,7 +164,8 @@ def build_site(
         if timeline is None:
             return None
         listing = (site if stable else "", diagnostics.items[before:])
-        return _write(timeline, templates, target, out, _writer(target, inputs, manifest), listing, diagnostics, progress)
+        writer = _writer(target, inputs, manifest)
+        return _write(timeline, templates, target, out, writer, listing, diagnostics, progress, preview)
 
 
 def _writer(target: Path, inputs: str, manifest: Manifest) -> SiteWriter:
@@ -185,6 +186,7 @@ def _write(
     listing: tuple[str, list[Any]],
     diagnostics: Diagnostics,
     progress: Progress,
+    preview: bool = False,
 ) -> BuildReport | None:
     """Render and write the site; record its outputs under `listing`'s key (with its warnings) for `replay`."""
     from jinja2 import TemplateError
@@ -192,7 +194,7 @@ def _write(
     from timeline.write import cache_key, template_position, write_site  # rendering imports plotly; `check` never does
 
     try:
-        report = write_site(timeline, templates, writer, progress)
+        report = write_site(timeline, templates, writer, progress, keeps_pieces=preview)
     except TemplateError as exc:
         progress.done()
         path, line = template_position(exc, templates)

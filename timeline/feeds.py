@@ -213,6 +213,7 @@ class DataFile:
     name: str
     key: str  # what the text depends on beyond the site's shared content: its events' digests
     make: Callable[[], str]
+    remembers: bool = False  # made from pieces kept per event in this process (see eventmemo)
 
 
 def data_export(timeline: Timeline) -> list[DataFile]:

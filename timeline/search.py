@@ -20,6 +20,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
+from timeline.eventmemo import remembered
 from timeline.markdown import plain_text
 from timeline.model import Event, Timeline
 
@@ -90,24 +91,26 @@ def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def _indexed(event: Event) -> tuple[list[str], list[str], list[str]]:
+    """What the index holds of one event: its words, its filter values (`tag-<id>`, …) and its record."""
+    body, names = event_body(event), event_names(event)
+    kinds = [f"tag-{t.id}" for t in event.tags] + [f"actor-{a.id}" for a in event.all_actors]
+    kinds += [f"side-{side}" for side in event.sides] + [f"status-{status}" for status in event.statuses]
+    return words(f"{event.title} {body} {names}"), kinds, [f"events/{event.id}/", event.title, event.date.human(), body, names]
+
+
 def search_files(timeline: Timeline) -> dict[str, str]:
     """Every file of the search index, by its path below the site root."""
     postings: dict[str, list[int]] = defaultdict(list)
     filters: dict[str, list[int]] = defaultdict(list)
     records = []
     for number, event in enumerate(timeline.events):
-        body, names = event_body(event), event_names(event)
-        for word in words(f"{event.title} {body} {names}"):
+        found, kinds, record = remembered("search", timeline, event, _indexed)
+        for word in found:
             postings[word].append(number)
-        for kind, values in (
-            ("tag", [t.id for t in event.tags]),
-            ("actor", [a.id for a in event.all_actors]),
-            ("side", event.sides),
-            ("status", event.statuses),
-        ):
-            for value in values:
-                filters[f"{kind}-{value}"].append(number)
-        records.append([f"events/{event.id}/", event.title, event.date.human(), body, names])
+        for name in kinds:
+            filters[name].append(number)
+        records.append(record)
     letters = 1 if len(records) <= ONE_LETTER_KEYS_UP_TO else 2
     by_key: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for word in sorted(postings):

@@ -154,10 +154,12 @@ def render_pages(
     job_weight: int = 0,
     copies: Sequence[Copy] = (),
     cache: RenderCache | None = None,
+    here: Sequence[Job] = (),
 ) -> list[tuple[str, str]]:
     """Render pages, make the jobs' outputs and put the copies from the cache in the tree, on every core when there
     is enough to do (forked workers share the model). The jobs go first: each is long and made in one piece, and
-    pages fill the cores around them. `job_weight` is what a job costs in pages. What was made goes in the cache.
+    pages fill the cores around them. `job_weight` is what a job costs in pages. The jobs `here` are made in this
+    process, while the workers work. What was made goes in the cache.
     Returns the copies whose file left the cache since it was looked at, with their keys: they are to be rendered."""
     workers = _workers()
     cache = cache or RenderCache()
@@ -175,7 +177,9 @@ def render_pages(
             context = multiprocessing.get_context("fork")
             start, parent = _die_with_parent, (os.getpid(),)
             with context.Pool(workers, start, parent, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
-                for kind, staged, kept, missing in pool.imap_unordered(_task, tasks):
+                results = pool.imap_unordered(_task, tasks)  # the pool's own threads hand the tasks out from here on
+                recorded += _make_jobs(here, writer)
+                for kind, staged, kept, missing in results:
                     writer.record(staged)
                     recorded += staged
                     gone += missing
@@ -200,10 +204,18 @@ def render_pages(
         writer.write(page.output, _render(env, page), key)
         if number % CHUNK == 0:
             progress.update("rendering pages", number, len(pages))
+    _make_jobs([*jobs, *here], writer)
+    return left
+
+
+def _make_jobs(jobs: Sequence[Job], writer: SiteWriter) -> list[str]:
+    """Make the jobs' outputs here and write them; their paths."""
+    made = []
     for key, make in jobs:
         for name, text in make().items():
             writer.write(name, text, key)
-    return left
+            made.append(name)
+    return made
 
 
 def from_cache(writer: SiteWriter, cache: RenderCache, key: str) -> bool:
@@ -272,18 +284,18 @@ def _group_key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_event: str) -> list[Job]:
-    """The outputs made together from the whole timeline or a part of it: feeds, search index, data, exports, sitemap."""
+def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_event: str) -> tuple[list[Job], list[Job]]:
+    """The outputs made together from the whole timeline or a part of it: feeds, search index, data, exports, sitemap.
+    Those made from pieces kept per event (see eventmemo) come second."""
     base = timeline.site.base_url
     feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
-    jobs: list[Job] = [
-        (_group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()}),
-        (_group_key("search", build, every_event), lambda: search_files(timeline)),
-    ]
+    jobs: list[Job] = [(_group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})]
+    remembering: list[Job] = [(_group_key("search", build, every_event), lambda: search_files(timeline))]
     for data in data_export(timeline) + export_files(timeline):
-        jobs.append((_group_key("data", build, data.name, data.key), functools.partial(_made, data)))
+        job = (_group_key("data", build, data.name, data.key), functools.partial(_made, data))
+        (remembering if data.remembers else jobs).append(job)
     jobs.append((_group_key("sitemap", build, *in_sitemap), lambda: sitemaps(base, in_sitemap)))
-    return jobs
+    return jobs, remembering
 
 
 _DRAWN: dict[int, tuple[Timeline, dict[str, Any], dict[str, Any]]] = {}  # the last model's charts and maps
@@ -315,9 +327,17 @@ def _environment(timeline: Timeline, templates: Path, assets: dict[str, str], dr
 
 
 def write_site(
-    timeline: Timeline, templates: Path, writer: SiteWriter, progress: Progress = QUIET, cache: RenderCache | None = None
+    timeline: Timeline,
+    templates: Path,
+    writer: SiteWriter,
+    progress: Progress = QUIET,
+    cache: RenderCache | None = None,
+    keeps_pieces: bool = False,
 ) -> BuildReport:
-    """Render what changed, reuse what the writer has from the last builds or the cache has, and swap the new site in."""
+    """Render what changed, reuse what the writer has from the last builds or the cache has, and swap the new site in.
+
+    A process that `keeps_pieces` (serve's) makes the outputs built from pieces kept per event itself, where the
+    pieces stay for its next build; otherwise workers make them with the rest."""
     cache = cache or RenderCache()
     try:
         progress.update("planning pages")
@@ -325,13 +345,15 @@ def write_site(
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
         todo, keys, copies = pages_to_render(pages, build, every_event, writer, cache)
-        jobs = jobs_to_do(writer, cache, derived_jobs(timeline, [p.path for p in pages if p.in_sitemap], build, every_event))
+        jobs, remembering = derived_jobs(timeline, [p.path for p in pages if p.in_sitemap], build, every_event)
+        here = jobs_to_do(writer, cache, remembering) if keeps_pieces else []
+        jobs = jobs_to_do(writer, cache, jobs if keeps_pieces else jobs + remembering)
         weight = len(timeline.events) // EVENTS_PER_JOB_PAGE
         if todo:  # a rebuild that renders no page draws no chart
             progress.update("drawing charts")
         env = _environment(timeline, templates, assets, drawn=bool(todo))
         progress.update("rendering pages")
-        left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache)
+        left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache, here)
         if left:  # pages the cache lost while the build ran
             env = _environment(timeline, templates, assets, drawn=True)
             planned = {page.output: page for page in pages}

@@ -32,13 +32,14 @@ class ExportFormat:
     label: str  # what the Data page calls it
     media_type: str
     make: Callable[[Timeline, Sequence[Event]], str]
+    remembers: bool = False  # made from pieces kept per event (eventmemo): best made where they are kept
 
     def name(self, year: str = "") -> str:
         return f"{FOLDER}{self.stem}{'-' + year if year else ''}.{self.suffix}"
 
 
 FORMATS = (
-    ExportFormat("timelinejs", "json", "TimelineJS", "application/json", timelinejs_json),
+    ExportFormat("timelinejs", "json", "TimelineJS", "application/json", timelinejs_json, remembers=True),
     ExportFormat("events", "csv", "Spreadsheet (CSV)", "text/csv", events_csv),
     ExportFormat("events", "ics", "Calendar (iCalendar)", "text/calendar", events_ics),
     ExportFormat("places", "geojson", "Map (GeoJSON)", "application/geo+json", places_geojson),
@@ -68,5 +69,6 @@ def export_files(timeline: Timeline) -> list[DataFile]:
     for year, events in export_years(timeline).items():
         key = event_digests(events)
         for export in FORMATS:
-            files.append(DataFile(export.name(year), key, functools.partial(export.make, timeline, events)))
+            make = functools.partial(export.make, timeline, events)
+            files.append(DataFile(export.name(year), key, make, export.remembers))
     return files

@@ -23,6 +23,7 @@ The format (NUKnightLab/TimelineJS3, website/docs/json-format.njk): a `title` sl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,6 +31,7 @@ from markupsafe import escape
 
 from timeline.calendarday import historical_year
 from timeline.edtf import EdtfDate, EdtfPoint
+from timeline.eventmemo import remembered
 from timeline.exports.common import event_url
 from timeline.markdown import render_markdown
 from timeline.model import Event, Source, Timeline
@@ -109,11 +111,12 @@ def slide(event: Event, timeline: Timeline) -> dict[str, Any]:
 def timelinejs_json(timeline: Timeline, events: Sequence[Event]) -> str:
     """The events as a TimelineJS3 timeline, with the episodes as eras."""
     site = timeline.site
+    slide_of = functools.partial(slide, timeline=timeline)
     url = escape(site.base_url)
     title_text = f'<p>{escape(site.description)}</p><p><a href="{url}">{url}</a></p>'
     data = {
         "title": {"unique_id": TITLE_ID, "text": {"headline": str(escape(site.title)), "text": title_text}},
-        "events": [slide(event, timeline) for event in events],
+        "events": [remembered("timelinejs", timeline, event, slide_of) for event in events],
         "eras": [
             {
                 "start_date": date_object(episode.start.start),
