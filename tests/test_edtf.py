@@ -236,10 +236,23 @@ def test_leap_days_before_the_common_era(text: str) -> None:
     assert parse_edtf(text).first_day == parse_edtf(text[:-3]).last_day - 0
 
 
-@pytest.mark.parametrize("text", ["-0001-02-29", "-0100-02-29"])
-def test_no_leap_day_in_common_bce_years(text: str) -> None:
-    with pytest.raises(EdtfError, match="has 28 days"):
+@pytest.mark.parametrize(("text", "year"), [("-0001-02-29", "2 BCE"), ("-0100-02-29", "101 BCE")])
+def test_no_leap_day_in_common_bce_years(text: str, year: str) -> None:
+    """The hint names the year in words and the BCE leap years, which are not the ones divisible by four."""
+    with pytest.raises(EdtfError, match="has 28 days") as error:
         parse_edtf(text)
+    assert error.value.hint.startswith(f"{year} is not a leap year")
+    assert "5 BCE" in error.value.hint
+    assert "-0004" in error.value.hint
+
+
+def test_only_29_february_of_a_common_year_gets_the_leap_year_hint() -> None:
+    with pytest.raises(EdtfError) as leap:
+        parse_edtf("2025-02-29")
+    assert leap.value.hint.startswith("2025 is not a leap year")
+    with pytest.raises(EdtfError) as thirtieth:
+        parse_edtf("2024-02-30")
+    assert "leap" not in thirtieth.value.hint
 
 
 def test_sort_order_across_the_era_boundary() -> None:

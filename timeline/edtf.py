@@ -185,8 +185,21 @@ def _parse_point(text: str) -> EdtfPoint:
     if m is not None and d is not None:
         last = days_in_month(y, m)
         if not 1 <= d <= last:
-            raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {era_year(y)} has {last} days")
+            raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {era_year(y)} has {last} days", _leap_hint(y, m, d))
     return EdtfPoint(y, m, d, qualifier)
+
+
+def _leap_hint(year: int, month: int, day: int) -> str:
+    """For 29 February of a common year, which years are leap years; before 1 CE they are not the ones a reader
+    counting BCE years expects (see timeline.calendarday)."""
+    if (month, day) != (2, 29):
+        return ""
+    if year > 0:
+        return f"{year} is not a leap year; check the day in the source"
+    return (
+        f"{era_year(year)} is not a leap year: before 1 CE the leap years are 1 BCE, 5 BCE, 9 BCE... "
+        "(0000, -0004, -0008 in EDTF), as the proleptic Gregorian calendar counts them"
+    )
 
 
 def check_drawable(date: EdtfDate) -> None:
