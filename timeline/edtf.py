@@ -146,12 +146,17 @@ class EdtfDate:
     def __str__(self) -> str:
         return f"{self.start}/{self.end}" if self.end else str(self.start)
 
-    def human(self) -> str:
-        """The date in words; an interval from before the common era into it marks both eras: `50 BCE to 50 CE`."""
+    @property
+    def ends_in_common_era(self) -> bool:
+        """True when the last point of the date is in the common era."""
+        return (self.end or self.start).common_era
+
+    def human(self, *, mark_ce: bool = False) -> str:
+        """The date in words; an interval from before the common era into it marks both eras: `50 BCE to 50 CE`.
+        `mark_ce` writes `CE` after a year of the common era, for the end of a span that crosses it."""
         if not self.end:
-            return self.start.human()
-        crosses = not self.start.common_era and self.end.common_era
-        return f"{self.start.human()} to {self.end.human(mark_ce=crosses)}"
+            return self.start.human(mark_ce=mark_ce)
+        return " to ".join(span_words(EdtfDate(self.start), EdtfDate(self.end), mark_ce=mark_ce))
 
     def iso(self) -> str:
         """The first day as ISO 8601 (for machines: feeds, sitemaps, JSON-LD); `-0043-03-15` before 1 BCE."""
@@ -161,6 +166,13 @@ class EdtfDate:
         """The first day as an HTML valid date string for `<time datetime>`, or None before 1 CE: HTML's
         dates need a year above zero, so such a date is written in words only."""
         return self.first_day.isoformat() if self.common_era else None
+
+
+def span_words(first: EdtfDate, last: EdtfDate, *, mark_ce: bool = False) -> tuple[str, str]:
+    """The two ends of a span in words: an interval's, or an episode's start and end. A span from before the
+    common era into it says so at its end, `50 BCE` to `50 CE`, where `50` alone would read as 50 BCE."""
+    crosses = mark_ce or (not first.common_era and last.ends_in_common_era)
+    return first.human(mark_ce=mark_ce), last.human(mark_ce=crosses)
 
 
 BCE_HINT = "years before the common era are negative, counted as ISO 8601 does: 0000 is 1 BCE, -0043 is 44 BCE"

@@ -23,6 +23,7 @@ from timeline.charts.layout import (
     stack_offsets,
     track_of,
 )
+from timeline.edtf import span_words
 from timeline.model import Episode, Event, Timeline
 
 EPISODE_MARKERS = 300  # events: above this an episode's chart counts events per day instead of drawing each
@@ -60,7 +61,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     return Chart(
         id=f"episode-{episode.id}",
         title=f"{episode.title}, day by day",
-        summary=f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; {drawn}",
+        summary=f"{len(events)} events from {' to '.join(span_words(episode.start, episode.end))}; {drawn}",
         figure=make_figure(traces, layout),
         table=ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows),
     )
