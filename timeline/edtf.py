@@ -4,6 +4,12 @@
 `%` (both), and intervals `start/end` of two such dates. Years run from -9999 to 9999 in astronomical
 numbering, as EDTF and ISO 8601 count them: `0000` is 1 BCE and `-0043` is 44 BCE (see timeline.calendarday).
 Years beyond four digits (EDTF's `Y-170000002`) are not in the subset.
+
+Checked against the Library of Congress specification (https://www.loc.gov/standards/datetime/, 4 February
+2019): level 0 writes years with four digits; "negative calendar year" (`-1985`) is a level 1 feature, as are
+the qualifiers; the `Y` prefix is for years of more than four digits only, so `-00043` is refused rather than
+read as -43. The specification gives no example of year 0; ISO 8601-1 (§3.2.4, as quoted in tc39/ecma262#2550)
+writes zero with a plus sign or none, never a minus, so `-0000` is refused and 1 BCE is `0000`.
 """
 
 from __future__ import annotations
