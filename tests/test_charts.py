@@ -104,3 +104,18 @@ def test_a_quiet_episode_draws_each_event_as_a_marker_linking_it(
     assert chart is not None
     links = [link for t in chart.figure["data"] for link in t["customdata"]]
     assert sorted(links) == sorted(f"events/{e.id}/" for e in long_timeline.by_episode[episode.id])
+
+
+def test_a_long_date_axis_marks_years_in_words_counted_without_a_year_zero() -> None:
+    from timeline.calendarday import CalendarDay
+    from timeline.charts.layout import date_axis, year_ticks
+
+    assert year_ticks(-39, 50) == [-39, -19, 20, 40]  # 40 BCE, 20 BCE, 20 CE, 40 CE
+    assert year_ticks(2000, 2025) == [2000, 2005, 2010, 2015, 2020, 2025]
+    axis = date_axis(CalendarDay(-39, 1, 1), CalendarDay(50, 12, 31))
+    assert axis["ticktext"] == ["40 BCE", "20 BCE", "20 CE", "40 CE"]
+    assert axis["tickvals"][0] == "-0039-01-01"
+    assert "tickformat" not in axis  # `%-d %b` would write 1 Jan under every year
+    short = date_axis(CalendarDay(-43, 3, 1), CalendarDay(-43, 4, 30))
+    assert (short["tickformat"], short["title"]) == ("%-d %b", {"text": "day, 44 BCE"})
+    assert "title" not in date_axis(CalendarDay(2022, 7, 1), CalendarDay(2022, 7, 31))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SMALL_CONTENT
+from tests.conftest import BCE_CONTENT, SMALL_CONTENT
 from timeline.cli import main
 from timeline.output import SETTLE_SECONDS
 
@@ -32,6 +32,28 @@ def test_new_writes_an_event_that_passes_check_once_a_source_is_given(content: P
     assert "content/events/2022/2022-07-02-haidai-the-city-still-holds.yaml" in capsys.readouterr().err
     path.write_text(text.replace("sources: []", "sources: [wire-2022]"), encoding="utf-8")
     assert main(["check"]) == 0
+
+
+def test_new_writes_an_event_before_the_common_era_in_its_minus_year_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """`--date -0043-03-15`, written as a shell user would, with a space: argparse alone would take the date for
+    an option. The file goes to events/-0043/ and passes check once it has a source."""
+    shutil.copytree(BCE_CONTENT, tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "--date", "-0043-03-16", "Antony reads the will"]) == 0
+    path = tmp_path / "content" / "events" / "-0043" / "-0043-03-16-antony-reads-the-will.yaml"
+    assert "created content/events/-0043/-0043-03-16-antony-reads-the-will.yaml" in capsys.readouterr().out
+    text = path.read_text(encoding="utf-8")
+    assert "\ndate: -0043-03-16\n" in text
+    assert main(["check"]) == 1
+    assert "content/events/-0043/-0043-03-16-antony-reads-the-will.yaml:" in capsys.readouterr().err
+    path.write_text(text.replace("sources: []", "sources: [plutarch]"), encoding="utf-8")
+    assert main(["check"]) == 0
+    assert main(["new", "A year of the Republic", "--date", "-0499"]) == 0  # a plain negative number, as argparse sees it
+    assert (tmp_path / "content" / "events" / "-0499" / "-0499-a-year-of-the-republic.yaml").is_file()
+    assert main(["new", "Year zero", "--date", "-0000-01-01"]) == 2
+    assert "-0000" in capsys.readouterr().err
 
 
 def test_new_refuses_to_overwrite_and_rejects_a_bad_date(content: Path, capsys) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timeline.calendarday import CalendarDay
-from timeline.edtf import EdtfDate, EdtfError, EdtfPoint, parse_edtf
+from timeline.edtf import EdtfDate, EdtfError, EdtfPoint, parse_edtf, span_words
 
 D = CalendarDay
 
@@ -236,10 +236,23 @@ def test_leap_days_before_the_common_era(text: str) -> None:
     assert parse_edtf(text).first_day == parse_edtf(text[:-3]).last_day - 0
 
 
-@pytest.mark.parametrize("text", ["-0001-02-29", "-0100-02-29"])
-def test_no_leap_day_in_common_bce_years(text: str) -> None:
-    with pytest.raises(EdtfError, match="has 28 days"):
+@pytest.mark.parametrize(("text", "year"), [("-0001-02-29", "2 BCE"), ("-0100-02-29", "101 BCE")])
+def test_no_leap_day_in_common_bce_years(text: str, year: str) -> None:
+    """The hint names the year in words and the BCE leap years, which are not the ones divisible by four."""
+    with pytest.raises(EdtfError, match="has 28 days") as error:
         parse_edtf(text)
+    assert error.value.hint.startswith(f"{year} is not a leap year")
+    assert "5 BCE" in error.value.hint
+    assert "-0004" in error.value.hint
+
+
+def test_only_29_february_of_a_common_year_gets_the_leap_year_hint() -> None:
+    with pytest.raises(EdtfError) as leap:
+        parse_edtf("2025-02-29")
+    assert leap.value.hint.startswith("2025 is not a leap year")
+    with pytest.raises(EdtfError) as thirtieth:
+        parse_edtf("2024-02-30")
+    assert "leap" not in thirtieth.value.hint
 
 
 def test_sort_order_across_the_era_boundary() -> None:
@@ -262,3 +275,22 @@ def test_only_ascii_digits_are_digits(text: str) -> None:
     """Only ASCII digits make a date, as in the JSON Schema pattern (full-width and Arabic-Indic digits do not)."""
     with pytest.raises(EdtfError):
         parse_edtf(text)
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "words"),
+    [
+        ("-0049", "0050", ("50 BCE", "50 CE")),  # across the era boundary: the end says CE
+        ("-0043-03-01", "-0043-04-30", ("1 March 44 BCE", "30 April 44 BCE")),
+        ("0000", "0001", ("1 BCE", "1 CE")),
+        ("2022-07-01", "2022-07-31", ("1 July 2022", "31 July 2022")),  # the common era alone: no CE
+        ("-0010", "0010/0020", ("11 BCE", "10 CE to 20 CE")),  # an end that is itself an interval
+        ("-0010", "-0005/0020", ("11 BCE", "6 BCE to 20 CE")),
+    ],
+)
+def test_span_words_mark_the_common_era_when_a_span_crosses_into_it(first: str, last: str, words: tuple[str, str]) -> None:
+    assert span_words(parse_edtf(first), parse_edtf(last)) == words
+
+
+def test_an_interval_in_words_is_its_span() -> None:
+    assert parse_edtf("-0049/0050").human() == " to ".join(span_words(parse_edtf("-0049"), parse_edtf("0050")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -117,8 +118,23 @@ def _report(diagnostics: Diagnostics, style: str, strict: bool = False) -> int:
     return EXIT_CONTENT if failed else EXIT_OK
 
 
+DATE_OPTIONS = frozenset({"--date"})  # options whose value may start with a minus sign: -0043-03-15 is 44 BCE
+
+
+def attach_date_values(argv: list[str]) -> list[str]:
+    """`--date -0043-03-15` as `--date=-0043-03-15`: argparse takes a word that starts with `-` and is not a
+    plain number for an option of its own, and would say that `--date` expected one argument."""
+    joined: list[str] = []
+    for word in argv:
+        if joined and joined[-1] in DATE_OPTIONS and re.match(r"-\d", word) and "--" not in joined[:-1]:
+            joined[-1] += f"={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv) or ["build"])
+    args = _parser().parse_args(attach_date_values(list(sys.argv[1:] if argv is None else argv)) or ["build"])
     if args.command == "init":
         return _init(args.folder, args.title)
     try:

@@ -4,6 +4,12 @@
 `%` (both), and intervals `start/end` of two such dates. Years run from -9999 to 9999 in astronomical
 numbering, as EDTF and ISO 8601 count them: `0000` is 1 BCE and `-0043` is 44 BCE (see timeline.calendarday).
 Years beyond four digits (EDTF's `Y-170000002`) are not in the subset.
+
+Checked against the Library of Congress specification (https://www.loc.gov/standards/datetime/, 4 February
+2019): level 0 writes years with four digits; "negative calendar year" (`-1985`) is a level 1 feature, as are
+the qualifiers; the `Y` prefix is for years of more than four digits only, so `-00043` is refused rather than
+read as -43. The specification gives no example of year 0; ISO 8601-1 (§3.2.4, as quoted in tc39/ecma262#2550)
+writes zero with a plus sign or none, never a minus, so `-0000` is refused and 1 BCE is `0000`.
 """
 
 from __future__ import annotations
@@ -146,12 +152,17 @@ class EdtfDate:
     def __str__(self) -> str:
         return f"{self.start}/{self.end}" if self.end else str(self.start)
 
-    def human(self) -> str:
-        """The date in words; an interval from before the common era into it marks both eras: `50 BCE to 50 CE`."""
+    @property
+    def ends_in_common_era(self) -> bool:
+        """True when the last point of the date is in the common era."""
+        return (self.end or self.start).common_era
+
+    def human(self, *, mark_ce: bool = False) -> str:
+        """The date in words; an interval from before the common era into it marks both eras: `50 BCE to 50 CE`.
+        `mark_ce` writes `CE` after a year of the common era, for the end of a span that crosses it."""
         if not self.end:
-            return self.start.human()
-        crosses = not self.start.common_era and self.end.common_era
-        return f"{self.start.human()} to {self.end.human(mark_ce=crosses)}"
+            return self.start.human(mark_ce=mark_ce)
+        return " to ".join(span_words(EdtfDate(self.start), EdtfDate(self.end), mark_ce=mark_ce))
 
     def iso(self) -> str:
         """The first day as ISO 8601 (for machines: feeds, sitemaps, JSON-LD); `-0043-03-15` before 1 BCE."""
@@ -161,6 +172,13 @@ class EdtfDate:
         """The first day as an HTML valid date string for `<time datetime>`, or None before 1 CE: HTML's
         dates need a year above zero, so such a date is written in words only."""
         return self.first_day.isoformat() if self.common_era else None
+
+
+def span_words(first: EdtfDate, last: EdtfDate, *, mark_ce: bool = False) -> tuple[str, str]:
+    """The two ends of a span in words: an interval's, or an episode's start and end. A span from before the
+    common era into it says so at its end, `50 BCE` to `50 CE`, where `50` alone would read as 50 BCE."""
+    crosses = mark_ce or (not first.common_era and last.ends_in_common_era)
+    return first.human(mark_ce=mark_ce), last.human(mark_ce=crosses)
 
 
 BCE_HINT = "years before the common era are negative, counted as ISO 8601 does: 0000 is 1 BCE, -0043 is 44 BCE"
@@ -185,8 +203,21 @@ def _parse_point(text: str) -> EdtfPoint:
     if m is not None and d is not None:
         last = days_in_month(y, m)
         if not 1 <= d <= last:
-            raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {era_year(y)} has {last} days")
+            raise EdtfError(f"'{text}' has day {d:02d}, but {MONTHS[m - 1]} {era_year(y)} has {last} days", _leap_hint(y, m, d))
     return EdtfPoint(y, m, d, qualifier)
+
+
+def _leap_hint(year: int, month: int, day: int) -> str:
+    """For 29 February of a common year, which years are leap years; before 1 CE they are not the ones a reader
+    counting BCE years expects (see timeline.calendarday)."""
+    if (month, day) != (2, 29):
+        return ""
+    if year > 0:
+        return f"{year} is not a leap year; check the day in the source"
+    return (
+        f"{era_year(year)} is not a leap year: before 1 CE the leap years are 1 BCE, 5 BCE, 9 BCE... "
+        "(0000, -0004, -0008 in EDTF), as the proleptic Gregorian calendar counts them"
+    )
 
 
 def check_drawable(date: EdtfDate) -> None:

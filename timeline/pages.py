@@ -194,12 +194,19 @@ def month_key(day: CalendarDay) -> str:
 
 
 def months_of(timeline: Timeline) -> list[Month]:
-    """Every month that has events, in order, each listing its events by the month of their first day."""
+    """Every month that has events, in order, each listing its events by the month of their first day. On a
+    timeline that begins before the common era the months of the common era say so: `January 1 CE`, which
+    `January 1` alone would not."""
     by_month: dict[tuple[int, int], list[Event]] = {}
     for event in timeline.events:
         by_month.setdefault((event.date.first_day.year, event.date.first_day.month), []).append(event)
+    mark_ce = any(year < 1 for year, _ in by_month)
     return [
-        Month(month_key(CalendarDay(year, month, 1)), f"{MONTHS[month - 1]} {era_year(year)}", tuple(by_month[(year, month)]))
+        Month(
+            month_key(CalendarDay(year, month, 1)),
+            f"{MONTHS[month - 1]} {era_year(year, mark_ce=mark_ce)}",
+            tuple(by_month[(year, month)]),
+        )
         for year, month in sorted(by_month)
     ]
 

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from timeline.edtf import span_words
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
 from timeline.theme import template_folders
@@ -159,6 +160,8 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         side_label=side_label,
         ids=ids,
     )
-    env.globals.update(CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, event_json_ld=event_json_ld, **(globals_ or {}))
+    env.globals.update(
+        CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, event_json_ld=event_json_ld, span_words=span_words, **(globals_ or {})
+    )
     env.globals["fragments"] = Fragments(env)
     return env

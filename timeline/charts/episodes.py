@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Any
 
@@ -12,8 +11,9 @@ from timeline.charts.layout import (
     ChartTable,
     base_layout,
     count_axis,
-    day_axis_title,
+    date_axis,
     day_text,
+    escape,
     event_link,
     group_by,
     hover_text,
@@ -23,6 +23,7 @@ from timeline.charts.layout import (
     stack_offsets,
     track_of,
 )
+from timeline.edtf import span_words
 from timeline.model import Episode, Event, Timeline
 
 EPISODE_MARKERS = 300  # events: above this an episode's chart counts events per day instead of drawing each
@@ -37,15 +38,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     per_day = Counter(e.date.midpoint for e in events)
     busiest = max(per_day.values())
     layout = base_layout(
-        xaxis={
-            "type": "date",
-            "title": {"text": day_axis_title(episode.start.first_day, episode.end.last_day)},
-            "tickformat": "%-d %b",
-            "range": [
-                (episode.start.first_day - dt.timedelta(days=1)).isoformat(),
-                (episode.end.last_day + dt.timedelta(days=1)).isoformat(),
-            ],
-        },
+        xaxis=date_axis(episode.start.first_day, episode.end.last_day),
         yaxis=count_axis("events that day", busiest, range=[0, busiest + 1]),
         height=420,
     )
@@ -60,7 +53,7 @@ def episode_chart(timeline: Timeline, episode: Episode) -> Chart | None:
     return Chart(
         id=f"episode-{episode.id}",
         title=f"{episode.title}, day by day",
-        summary=f"{len(events)} events from {episode.start.human()} to {episode.end.human()}; {drawn}",
+        summary=f"{len(events)} events from {' to '.join(span_words(episode.start, episode.end))}; {drawn}",
         figure=make_figure(traces, layout),
         table=ChartTable(f"events per day, {episode.label}", ("Day", "Events"), rows),
     )
@@ -104,7 +97,8 @@ def _episode_bars(events: tuple[Event, ...]) -> list[dict[str, Any]]:
                 y=[per_day[day] for day in days],
                 name=track,
                 marker={"color": TRACK_COLOURS[index % len(TRACK_COLOURS)]},
-                hovertemplate="%{x|%-d %b %Y}: %{y} %{fullData.name}<extra></extra>",
+                hovertext=[f"{day_text(day)}: {per_day[day]} {escape(track)}" for day in days],  # plotly writes 44 BCE as -43
+                hoverinfo="text",
             )
         )
     return traces

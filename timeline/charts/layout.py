@@ -7,6 +7,7 @@ The table is the accessible form of every chart.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import itertools
 from collections import defaultdict
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from timeline.calendarday import CalendarDay, era_year
+from timeline.calendarday import CalendarDay, astronomical_year, era_year, historical_year
 from timeline.edtf import MONTHS, EdtfPoint
 from timeline.model import Event
 
@@ -121,6 +122,46 @@ def day_axis_title(first: CalendarDay, last: CalendarDay) -> str:
         return "day"
     years = era_year(first.year) if first.year == last.year else f"{era_year(first.year)} to {era_year(last.year, mark_ce=True)}"
     return f"day, {years}"
+
+
+DAY_TICKS_UP_TO = 366  # days: a longer date axis is marked in years
+
+
+def date_axis(first: CalendarDay, last: CalendarDay) -> dict[str, Any]:
+    """A date axis from `first` to `last`, with a day of room on each side.
+
+    Up to a year it marks days (`3 Jul`) and names the years in its title before 1 CE. A longer one marks
+    years, which we write ourselves: plotly would write 40 BCE as -39, and `%-d %b` would repeat `1 Jan`."""
+    day = dt.timedelta(days=1)
+    axis: dict[str, Any] = {
+        "type": "date",
+        "range": [(first - day).isoformat(), (last + day).isoformat()],
+        "ticklabelstandoff": 4,  # the first label, near the corner, stays clear of the other axis's lowest label
+    }
+    if (last - first).days <= DAY_TICKS_UP_TO:
+        axis["tickformat"] = "%-d %b"
+        if not first.common_era:  # the ticks show no year; before 1 CE the axis says which in words
+            axis["title"] = {"text": day_axis_title(first, last)}
+        return axis
+    crosses = not first.common_era and last.common_era
+    years = year_ticks(first.year, last.year)
+    axis.update(
+        tickmode="array",
+        tickvals=[CalendarDay(year, 1, 1).isoformat() for year in years],
+        ticktext=[era_year(year, mark_ce=crosses) for year in years],
+        title={"text": "year"},
+    )
+    return axis
+
+
+def year_ticks(first: int, last: int, most: int = 7) -> list[int]:
+    """Astronomical years to mark between `first` and `last` (both included), at most `most` of them: every 1,
+    2, 5, 10, 20, 50... years as a reader counts them, so 40 BCE, 30 BCE... 10 BCE, 10 CE (there is no year 0)."""
+    steps = (multiple * 10**power for power in itertools.count() for multiple in (1, 2, 5))
+    step = next(step for step in steps if (last - first) // step < most)
+    low, high = historical_year(first), historical_year(last)
+    marked = range(-(-low // step) * step, high + 1, step)
+    return [astronomical_year(year) for year in marked if year != 0]
 
 
 def hover_text(event: Event) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -13,7 +12,7 @@ from timeline.charts.layout import (
     Chart,
     ChartTable,
     base_layout,
-    day_axis_title,
+    date_axis,
     event_link,
     group_by,
     hover_text,
@@ -31,6 +30,13 @@ from timeline.model import Episode, Event, Timeline
 MAX_PANELS = 3  # above this many episodes the overview shows one date axis
 AGGREGATE_ABOVE = 1500  # events: above this the overview counts events per month instead of drawing each
 
+# Room, in pixels, that the panels of the overview leave for what plotly draws between them: automargin makes
+# room around the whole figure, not between subplots, so without it a panel's tick labels, its axis title and
+# the next panel's title would overlap when the panels are short.
+PANEL_TITLE_PX = 30
+TICK_LABELS_PX = 30
+AXIS_TITLE_PX = 36
+
 Panel = tuple[str, tuple[Event, ...], CalendarDay, CalendarDay]  # title, events, first and last day shown
 
 
@@ -45,20 +51,18 @@ def overview_chart(timeline: Timeline) -> Chart | None:
     panels = _overview_panels(timeline, episodes)
     tracks = sorted({track_of(e) for e in timeline.events if e.episode})
     track_index = {label: i for i, label in enumerate(tracks)}
-    spacing = 0.12 if len(panels) < 2 else min(0.12, 0.5 / (len(panels) - 1))
-    layout = _subplots_layout([p[0] for p in panels], spacing)
+    axes = [date_axis(first, last) for _, _, first, last in panels]
+    panel_px = 45 * max(2, len(tracks))
+    gap_px = PANEL_TITLE_PX + TICK_LABELS_PX + (AXIS_TITLE_PX if any("title" in axis for axis in axes[:-1]) else 0)
+    plot_px = len(panels) * panel_px + (len(panels) - 1) * gap_px
+    layout = _subplots_layout([p[0] for p in panels], gap_px / plot_px if len(panels) > 1 else 0.0)
     traces: list[dict[str, Any]] = []
     shown: set[str] = set()
-    day = dt.timedelta(days=1)
-    for row, (_, events, first, last) in enumerate(panels, start=1):
+    for row, ((_, events, _, _), axis) in enumerate(zip(panels, axes, strict=True), start=1):
         suffix = "" if row == 1 else str(row)
         for trace in _overview_markers(events, track_index, shown):
             traces.append({**trace, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
-        layout[f"xaxis{suffix}"].update(
-            range=[(first - day).isoformat(), (last + day).isoformat()], type="date", tickformat="%-d %b"
-        )
-        if not first.common_era:  # the ticks show no year; before 1 CE the axis says which in words
-            layout[f"xaxis{suffix}"]["title"] = {"text": day_axis_title(first, last)}
+        layout[f"xaxis{suffix}"].update(axis)
         layout[f"yaxis{suffix}"].update(
             tickvals=list(range(len(tracks))), ticktext=tracks, range=[-0.6, len(tracks) - 0.2], automargin=True
         )
@@ -73,8 +77,11 @@ def overview_chart(timeline: Timeline) -> Chart | None:
         for panel in panels
         for e in panel[1]
     )
-    height = 120 + 90 * len(panels) * max(2, len(tracks)) // 2
-    layout.update(base_layout(height=height))
+    top = 40 + PANEL_TITLE_PX  # the legend, above the first panel's title
+    bottom = 10 + TICK_LABELS_PX + (AXIS_TITLE_PX if "title" in axes[-1] else 0)
+    height = top + plot_px + bottom
+    legend = {**base_layout()["legend"], "y": 1 + PANEL_TITLE_PX / plot_px}
+    layout.update(base_layout(height=height, margin={"l": 10, "r": 10, "t": top, "b": bottom}, legend=legend))
     return Chart(
         id="overview",
         title=f"Overview: every event of {_episodes_phrase(len(episodes))}",

@@ -17,7 +17,8 @@ def sources_per_event_chart(timeline: Timeline) -> Chart | None:
         return None
     if len(events) > PER_EVENT_ROWS:
         return _sources_distribution(events)
-    labels = [f"{e.date.start} {shorten(e.title, 48)}" for e in events]
+    in_words = any(not e.date.common_era for e in events)  # -0043-03-15 would be the only mark of 44 BCE
+    labels = [f"{e.date.start.human() if in_words else e.date.start} {shorten(e.title, 48)}" for e in events]
     links = [event_link(e) for e in events]
     traces = [
         make_trace(
