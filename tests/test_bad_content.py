@@ -209,12 +209,16 @@ def _check_overlay(tmp_path: Path, files: dict[str, str]) -> tuple[int, str]:
     return code, err
 
 
-def test_year_zero_is_an_error_not_a_crash(tmp_path: Path) -> None:
-    """Year 0000 is refused as a date, not left to crash date arithmetic later."""
+def test_year_zero_is_1_bce_and_minus_zero_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    """Year 0000 is 1 BCE, as ISO 8601 counts; -0000 is no year, and is refused rather than left to crash later."""
     event = "date: 0000\ntitle: Year zero\nsummary: Nothing.\nsources: [wire-2022]\n"
     code, err = _check_overlay(tmp_path, {"events/0000/0000-year-zero.yaml": event})
+    assert "error" not in err
+    assert code == 0
+    minus = event.replace("date: 0000", "date: '-0000'")
+    code, err = _check_overlay(tmp_path / "minus", {"events/-0000/-0000-year-zero.yaml": minus})
     assert code == 1
-    assert err.startswith("content/events/0000/0000-year-zero.yaml:1:7: error: 'date' is not a valid date: ")
+    assert err.startswith("content/events/-0000/-0000-year-zero.yaml:1:7: error: 'date' is not a valid date: ")
 
 
 def test_infinite_figure_is_an_error(tmp_path: Path) -> None:

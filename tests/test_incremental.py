@@ -256,7 +256,7 @@ def test_a_copy_of_the_same_content_loads_the_kept_model_with_its_warnings(
     shutil.copytree(tmp_path / "first" / "content", tmp_path / "checkout" / "content")
     monkeypatch.chdir(tmp_path / "checkout")
 
-    def no_reading(content: Path, diagnostics: Diagnostics) -> None:
+    def no_reading(content: Path, diagnostics: Diagnostics, *progress: object) -> None:
         raise AssertionError("the content was read again")
 
     monkeypatch.setattr(build_module, "load_timeline", no_reading)
