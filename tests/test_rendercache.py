@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from timeline.rendercache import RenderCache
+import pytest
+
+from timeline import rendercache
+from timeline.rendercache import RenderCache, render_cache
 
 
 def made(folder: Path, name: str, data: bytes) -> tuple[Path, str, str, int]:
@@ -70,3 +73,24 @@ def test_a_cache_folder_that_cannot_be_written_is_ignored(tmp_path: Path) -> Non
     cache.store("k1", [made(tmp_path / "site", "a.html", b"a")])
     cache.save({"k1"})
     assert cache.entries("k1") == ()
+
+
+def test_the_index_is_read_once_in_a_process_until_another_build_saves_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(rendercache, "_IN_PROCESS", {})
+    first = render_cache()
+    first.store("k1", [made(tmp_path / "site", "a.html", b"<p>a</p>")])
+    assert render_cache() is not first  # stored but not saved: this state is no build's
+    kept = render_cache()
+    kept.store("k1", [made(tmp_path / "site", "a.html", b"<p>a</p>")])
+    kept.save({"k1"})
+    assert render_cache() is kept
+    other = RenderCache(tmp_path / "timeline" / "rendered")  # another process's build
+    other.store("k2", [made(tmp_path / "other", "b.html", b"<p>b</p>")])
+    other.save({"k2"})
+    fresh = render_cache()
+    assert fresh is not kept
+    assert [e.relative for e in fresh.entries("k2")] == ["pages/b.html"]
+    assert [e.relative for e in fresh.entries("k1")] == ["pages/a.html"]

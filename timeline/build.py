@@ -138,6 +138,7 @@ def build_site(
     Raises OutputRefused when `out` is a folder this tool did not build (unless `force`), or holds the inputs.
     """
     target = Path(os.path.abspath(out))  # the lock, the manifest and the new tree go beside it
+    progress.update("checking what changed")
     with BuildLock(target):
         clean_leftovers(target)
         manifest = read_manifest(target)

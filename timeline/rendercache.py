@@ -82,6 +82,15 @@ class RenderCache:
             pass
         return self._read()
 
+    def current(self) -> bool:
+        """Whether this holds exactly the index as saved: nothing added or used since, no other build saved since."""
+        if self.added or self.used:
+            return False
+        try:
+            return _identity(os.stat(self._index())) == self.read_as
+        except OSError:
+            return not self.read_as and not self.groups
+
     def path(self, key: str, relative: str) -> Path:
         name = hashlib.sha256(f"{key}\0{relative}".encode()).hexdigest()
         return self.folder / name[:2] / name[2:]
@@ -168,6 +177,20 @@ class RenderCache:
                 total -= entry.size
             if total <= self.limit:
                 break
+
+
+_IN_PROCESS: dict[tuple[Path, int], RenderCache] = {}
+
+
+def render_cache() -> RenderCache:
+    """The cache in the user's cache folder, its index read once in this process (a `serve` builds again and
+    again) and again only when another process has saved it since, or a build here stopped before saving."""
+    folder, limit = cache_folder() / "rendered", _limit()
+    cache = _IN_PROCESS.get((folder, limit))
+    if cache is None or not cache.current():
+        _IN_PROCESS.clear()
+        cache = _IN_PROCESS[folder, limit] = RenderCache(folder, limit)
+    return cache
 
 
 def _identity(info: os.stat_result) -> tuple[int, ...]:

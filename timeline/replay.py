@@ -72,14 +72,14 @@ def _load(key: str) -> Listing | None:
 
 def replay(key: str, make_writer: Any, diagnostics: Diagnostics, progress: Progress = QUIET) -> BuildReport | None:
     """Build the site recorded under `key` from the cache; None (nothing changed) when any output is missing."""
-    from timeline.rendercache import Entry, RenderCache
+    from timeline.rendercache import Entry, render_cache
     from timeline.write import Copy, render_pages
 
     listing = _load(key)
     if listing is None:
         return None
     pages, outputs, items = listing
-    cache = RenderCache()
+    cache = render_cache()
     copies: list[Copy] = []
     found: dict[str, dict[str, Entry]] = {}
     for relative, (digest, _size, output_key, kept_by) in outputs.items():

@@ -25,7 +25,7 @@ from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
 from timeline.render import make_environment
-from timeline.rendercache import Entry, RenderCache
+from timeline.rendercache import Entry, RenderCache, render_cache
 from timeline.report import BuildReport
 from timeline.search import search_files
 from timeline.theme import static_files
@@ -162,7 +162,7 @@ def render_pages(
     process, while the workers work. What was made goes in the cache.
     Returns the copies whose file left the cache since it was looked at, with their keys: they are to be rendered."""
     workers = _workers()
-    cache = cache or RenderCache()
+    cache = cache or render_cache()
     work = len(pages) + job_weight * len(jobs) + len(copies) // COPIES_PER_PAGE
     if work >= PARALLEL_ABOVE and workers > 1:
         _SHARED.update(env=env, pages=pages, keys=keys, writer=writer, jobs=jobs, copies=copies, cache=cache)
@@ -338,9 +338,9 @@ def write_site(
 
     A process that `keeps_pieces` (serve's) makes the outputs built from pieces kept per event itself, where the
     pieces stay for its next build; otherwise workers make them with the rest."""
-    cache = cache or RenderCache()
+    progress.update("planning pages")
+    cache = cache or render_cache()
     try:
-        progress.update("planning pages")
         assets = copy_static(templates, writer, timeline)
         pages = plan_pages(timeline)
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
