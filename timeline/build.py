@@ -59,13 +59,14 @@ def check_content(content: Path, diagnostics: Diagnostics, progress: Progress = 
 def load_timeline(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET) -> Timeline | None:
     """Read and check all content; the model, or None when any error was found."""
     from timeline.model import build_timeline
+    from timeline.snapshot import recent_model
 
     raw = check_content(content, diagnostics, progress)
     if diagnostics.errors:
         return None
     progress.update("building the model")
     with cycle_collector_paused():
-        return build_timeline(raw)
+        return build_timeline(raw, recent_model())
 
 
 def model_key(content: Path) -> str:

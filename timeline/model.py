@@ -267,76 +267,27 @@ def _root(source_id: str, sources: dict[str, dict[str, Any]]) -> str:
     return source_id
 
 
-def build_timeline(raw: Any) -> Timeline:
-    """Turn validated raw content (no errors left) into the model."""
-    reg = raw.registries
-    site_data = raw.site
-    comparison = site_data.get("comparison", {})
-    site = Site(
-        title=site_data["title"],
-        description=site_data["description"],
-        base_url=site_data["base_url"].rstrip("/") + "/",
-        language=site_data["language"],
-        timezone=site_data["timezone"],
-        comparison_tag=comparison.get("tag"),
-        comparison_title=comparison.get("title", ""),
-        comparison_intro=comparison.get("intro", ""),
-    )
-    episodes = {k: Episode(id=k, **v) for k, v in reg["episodes"].items()}
-    actors = {k: Actor(id=k, **{**v, "alt_names": tuple(v.get("alt_names", ()))}) for k, v in sorted(reg["actors"].items())}
-    places = {k: Place(id=k, **{**v, "alt_names": tuple(v.get("alt_names", ()))}) for k, v in sorted(reg["places"].items())}
-    sources = {k: Source(id=k, **v) for k, v in sorted(reg["sources"].items())}
-    tags = {k: Tag(id=k, **v) for k, v in sorted(reg["tags"].items())}
-    ordered_episodes = tuple(sorted(episodes.values(), key=lambda e: (e.start.sort_key, e.id)))
+def build_timeline(raw: Any, previous: Timeline | None = None) -> Timeline:
+    """Turn validated raw content (no errors left) into the model.
 
+    An event depends only on its own file and the shared content (site, registries, pages), so when the
+    `previous` model (serve's last) was made from the same shared content, its registry entries are taken as
+    they are, and so is each event whose file is unchanged: only edited and new events are made."""
+    shared_digest = _shared_digest(raw)
+    if previous is not None and previous.shared_digest == shared_digest:
+        site, pages = previous.site, previous.pages
+        actors, places, sources, tags = previous.actors, previous.places, previous.sources, previous.tags
+        ordered_episodes, kept = previous.episodes, previous.by_id
+    else:
+        site, pages = _site(raw.site), _pages(raw)
+        actors, places, sources, tags, ordered_episodes = _registries(raw.registries)
+        kept = {}
+    made = _Registries(actors, places, sources, tags, {e.id: e for e in ordered_episodes}, ordered_episodes)
     events = []
     for event_id, data in raw.events.items():
-        episode = episodes.get(data.get("episode", "")) or _containing(data["date"], ordered_episodes)
-        claims = tuple(
-            Claim(
-                by=actors[c["by"]],
-                said_on=c.get("said_on", data["date"]),
-                text=c["text"],
-                status=c["status"],
-                status_note=c.get("status_note", ""),
-                sources=tuple(
-                    ClaimSource(sources[s["source"]], s.get("quote", ""), s.get("reported_as", "")) for s in c["sources"]
-                ),
-            )
-            for c in data.get("claims", [])
-        )
-        figures = tuple(
-            Figure(
-                label=f["label"],
-                value=f["value"],
-                source=sources[f["source"]],
-                unit=f.get("unit", ""),
-                qualifier=f.get("qualifier", ""),
-                by=actors.get(f.get("by", "")),
-                note=f.get("note", ""),
-            )
-            for f in data.get("figures", [])
-        )
-        events.append(
-            Event(
-                id=event_id,
-                date=data["date"],
-                title=data["title"],
-                summary=data["summary"],
-                sources=tuple(sources[s] for s in data["sources"]),
-                episode=episode,
-                date_note=data.get("date_note", ""),
-                tags=tuple(tags[t] for t in data.get("tags", [])),
-                places=tuple(places[p] for p in data.get("places", [])),
-                actors=tuple(actors[a] for a in data.get("actors", [])),
-                importance=data.get("importance", 2),
-                claims=claims,
-                figures=figures,
-                related_ids=tuple(data.get("related", [])),
-                independent_sources=len({_root(s, reg["sources"]) for s in data["sources"]}),
-                digest=raw.digests.get(raw.paths[f"events/{event_id}"], ""),
-            )
-        )
+        digest = raw.digests.get(raw.paths[f"events/{event_id}"], "")
+        old = kept.get(event_id)
+        events.append(old if old is not None and digest and old.digest == digest else _event(event_id, data, digest, made, raw))
     events.sort(key=lambda e: (e.date.sort_key, e.id))
     ordered = tuple(events)
     republished_by: dict[str, list[Source]] = defaultdict(list)
@@ -351,7 +302,7 @@ def build_timeline(raw: Any) -> Timeline:
         sources=sources,
         tags=tags,
         events=ordered,
-        pages={name: Page(name, p.meta["title"], p.body, p.meta.get("description", "")) for name, p in sorted(raw.pages.items())},
+        pages=pages,
         by_id={e.id: e for e in ordered},
         by_actor=_index(ordered, lambda e: [a.id for a in e.all_actors]),
         by_place=_index(ordered, lambda e: [p.id for p in e.places]),
@@ -360,7 +311,95 @@ def build_timeline(raw: Any) -> Timeline:
         by_source=_index(ordered, lambda e: sorted({s.id for s in e.sources})),
         republished_by={k: tuple(v) for k, v in sorted(republished_by.items())},
         related_by=_index(ordered, lambda e: e.related_ids),
-        shared_digest=_shared_digest(raw),
+        shared_digest=shared_digest,
+    )
+
+
+def _site(data: dict[str, Any]) -> Site:
+    comparison = data.get("comparison", {})
+    return Site(
+        title=data["title"],
+        description=data["description"],
+        base_url=data["base_url"].rstrip("/") + "/",
+        language=data["language"],
+        timezone=data["timezone"],
+        comparison_tag=comparison.get("tag"),
+        comparison_title=comparison.get("title", ""),
+        comparison_intro=comparison.get("intro", ""),
+    )
+
+
+def _pages(raw: Any) -> dict[str, Page]:
+    return {name: Page(name, p.meta["title"], p.body, p.meta.get("description", "")) for name, p in sorted(raw.pages.items())}
+
+
+@dataclass(frozen=True)
+class _Registries:
+    """The registry entries events point at."""
+
+    actors: dict[str, Actor]
+    places: dict[str, Place]
+    sources: dict[str, Source]
+    tags: dict[str, Tag]
+    episodes: dict[str, Episode]
+    ordered_episodes: tuple[Episode, ...]
+
+
+def _registries(
+    reg: dict[str, Any],
+) -> tuple[dict[str, Actor], dict[str, Place], dict[str, Source], dict[str, Tag], tuple[Episode, ...]]:
+    episodes = {k: Episode(id=k, **v) for k, v in reg["episodes"].items()}
+    actors = {k: Actor(id=k, **{**v, "alt_names": tuple(v.get("alt_names", ()))}) for k, v in sorted(reg["actors"].items())}
+    places = {k: Place(id=k, **{**v, "alt_names": tuple(v.get("alt_names", ()))}) for k, v in sorted(reg["places"].items())}
+    sources = {k: Source(id=k, **v) for k, v in sorted(reg["sources"].items())}
+    tags = {k: Tag(id=k, **v) for k, v in sorted(reg["tags"].items())}
+    ordered_episodes = tuple(sorted(episodes.values(), key=lambda e: (e.start.sort_key, e.id)))
+    return actors, places, sources, tags, ordered_episodes
+
+
+def _event(event_id: str, data: dict[str, Any], digest: str, made: _Registries, raw: Any) -> Event:
+    actors, sources = made.actors, made.sources
+    episode = made.episodes.get(data.get("episode", "")) or _containing(data["date"], made.ordered_episodes)
+    claims = tuple(
+        Claim(
+            by=actors[c["by"]],
+            said_on=c.get("said_on", data["date"]),
+            text=c["text"],
+            status=c["status"],
+            status_note=c.get("status_note", ""),
+            sources=tuple(ClaimSource(sources[s["source"]], s.get("quote", ""), s.get("reported_as", "")) for s in c["sources"]),
+        )
+        for c in data.get("claims", [])
+    )
+    figures = tuple(
+        Figure(
+            label=f["label"],
+            value=f["value"],
+            source=sources[f["source"]],
+            unit=f.get("unit", ""),
+            qualifier=f.get("qualifier", ""),
+            by=actors.get(f.get("by", "")),
+            note=f.get("note", ""),
+        )
+        for f in data.get("figures", [])
+    )
+    return Event(
+        id=event_id,
+        date=data["date"],
+        title=data["title"],
+        summary=data["summary"],
+        sources=tuple(sources[s] for s in data["sources"]),
+        episode=episode,
+        date_note=data.get("date_note", ""),
+        tags=tuple(made.tags[t] for t in data.get("tags", [])),
+        places=tuple(made.places[p] for p in data.get("places", [])),
+        actors=tuple(actors[a] for a in data.get("actors", [])),
+        importance=data.get("importance", 2),
+        claims=claims,
+        figures=figures,
+        related_ids=tuple(data.get("related", [])),
+        independent_sources=len({_root(s, raw.registries["sources"]) for s in data["sources"]}),
+        digest=digest,
     )
 
 

@@ -86,6 +86,15 @@ def load_snapshot(key: str, diagnostics: Diagnostics) -> Timeline | None:
     return found  # type: ignore[no-any-return]
 
 
+def recent_model() -> Timeline | None:
+    """The last model this process made or loaded (for this cache folder), whatever content it was made from:
+    `serve` makes the next one from it and the files that changed (see model.build_timeline)."""
+    for (folder, _), (timeline, _) in _IN_PROCESS.items():
+        if folder == _folder():
+            return timeline
+    return None
+
+
 def _remember(key: str, timeline: Timeline, items: list[Diagnostic]) -> None:
     _IN_PROCESS.clear()
     _IN_PROCESS[_folder(), key] = (timeline, items)
