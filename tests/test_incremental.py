@@ -379,3 +379,12 @@ def test_serve_makes_the_pieces_of_the_edited_event_only_and_equals_a_clean_buil
     assert made == [CLAIM.stem, CLAIM.stem]  # its words and its slide; every other event's were kept
     clean_build(content, templates, tmp_path / "clean")
     assert files_of(site) == files_of(tmp_path / "clean")
+
+
+def test_fragments_kept_within_a_small_bound_give_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline.render import Fragments
+
+    clean_build(ROOT / "content", ROOT / "templates", tmp_path / "unbounded")
+    monkeypatch.setattr(Fragments, "MAX_PIECES", 3)
+    clean_build(ROOT / "content", ROOT / "templates", tmp_path / "bounded")
+    assert files_of(tmp_path / "bounded") == files_of(tmp_path / "unbounded")

@@ -88,7 +88,12 @@ def side_label(side: str) -> str:
 
 class Fragments:
     """Rendered pieces reused across pages: an event's list item appears on half a dozen pages, a source is cited by
-    many events. Each piece is a macro of _macros.html, rendered once for each thing it shows and each `root`."""
+    many events. Each piece is a macro of _macros.html, rendered once for each thing it shows and each `root`.
+
+    At most MAX_PIECES are kept, so that a worker's memory stays bounded however many pages it renders (starting
+    fresh workers instead would copy the model's memory again, and render every piece again, each time)."""
+
+    MAX_PIECES = 20_000
 
     def __init__(self, env: Environment) -> None:
         self.env = env
@@ -137,6 +142,8 @@ class Fragments:
     def _piece(self, key: tuple[Any, ...], root: str, macro: str, *args: Any) -> Markup:
         piece = self.pieces.get(key)
         if piece is None:
+            if len(self.pieces) >= self.MAX_PIECES:
+                self.pieces.clear()  # start again: the pages of one list come together, so few pieces are made twice
             piece = self.pieces[key] = Markup(getattr(self.macros(root), macro)(*args))
         return piece
 

@@ -67,7 +67,6 @@ _SHARED: dict[str, Any] = {}  # what forked workers inherit: the environment, th
 CHUNK = 200  # pages a worker renders before reporting back
 COPY_CHUNK = 1000  # pages from the cache a worker puts in the tree before reporting back
 COPIES_PER_PAGE = 4  # putting a page from the cache in the tree costs about a quarter of rendering it
-CHUNKS_PER_WORKER = 4  # then a fresh worker takes over: a worker's memory grows with the pieces it renders
 
 
 def _render(env: Environment, page: PageSpec) -> bytes:
@@ -176,7 +175,7 @@ def render_pages(
         try:
             context = multiprocessing.get_context("fork")
             start, parent = _die_with_parent, (os.getpid(),)
-            with context.Pool(workers, start, parent, maxtasksperchild=CHUNKS_PER_WORKER) as pool:
+            with context.Pool(workers, start, parent) as pool:  # each worker lives for the whole build (see Fragments)
                 results = pool.imap_unordered(_task, tasks)  # the pool's own threads hand the tasks out from here on
                 recorded += _make_jobs(here, writer)
                 for kind, staged, kept, missing in results:
