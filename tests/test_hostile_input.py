@@ -195,7 +195,7 @@ def test_a_huge_page_is_refused_without_reading_it_all(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "where"), [("end: 2025-07-01", "end: 9999-12-31", "12:8"), ("start: 2022-07-01", "start: 0001-01-01", "4:10")]
+    ("old", "new", "where"), [("end: 2025-07-01", "end: 9999-12-31", "12:8"), ("start: 2022-07-01", "start: -9999-01-01", "4:10")]
 )
 def test_an_episode_at_the_end_of_the_calendar_is_refused_by_check_and_build(
     project: Path, old: str, new: str, where: str
