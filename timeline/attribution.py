@@ -90,13 +90,19 @@ class PublisherIndex:
         for (words, fold), publishers in named.items():
             self._by_first.setdefault((words[0], fold), []).append(((words, fold), publishers))
         self._longest = max((len(words) for words, _ in named), default=1)
+        self._exact_first = {first for first, fold in self._by_first if not fold}
+        self._folded_first = {first for first, fold in self._by_first if fold}
 
     def mentions(self, text: str) -> Iterator[tuple[int, str, set[str]]]:
         """(offset, the words as written, publishers named) of every mention, in order."""
         tokens = list(_TOKEN.finditer(text))
+        words = [t.group() for t in tokens]
+        exact, folded = self._exact_first, self._folded_first
         i = 0
         while i < len(tokens):
-            found = self._match([t.group() for t in tokens[i : i + self._longest]])
+            word = words[i]
+            # most words start no name: tell so without building the window of words ahead
+            found = self._match(words[i : i + self._longest]) if word in exact or word.casefold() in folded else None
             if found is None:
                 i += 1
                 continue
