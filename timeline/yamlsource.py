@@ -337,11 +337,18 @@ _MAX_FAST_INDICATORS = 20
 
 
 def _needs_careful_parse(text: str, lines: list[str]) -> bool:
-    if text.count("[") + text.count("{") >= _MAX_FAST_BRACKETS or _ANCHOR_ALIAS_OR_TAG.search(text):
+    """Whether the fast path must not be tried. Each test is first made on the whole text with `in` and
+    `count`, which cost little, so that the lines are looked at one by one only when one of them could fail."""
+    if text.count("[") + text.count("{") >= _MAX_FAST_BRACKETS:
         return True
+    if ("&" in text or "*" in text or "!" in text) and _ANCHOR_ALIAS_OR_TAG.search(text):
+        return True
+    if " " * (_MAX_FAST_INDENT + 1) in text and any(len(line) - len(line.lstrip(" ")) > _MAX_FAST_INDENT for line in lines):
+        return True
+    if text.count("- ") + text.count(": ") <= _MAX_FAST_INDICATORS:
+        return False
     return any(
-        len(line) - len(line.lstrip(" ")) > _MAX_FAST_INDENT or line.count("- ") + line.count(": ") > _MAX_FAST_INDICATORS
-        for line in lines
+        len(line) > 2 * _MAX_FAST_INDICATORS and line.count("- ") + line.count(": ") > _MAX_FAST_INDICATORS for line in lines
     )
 
 
