@@ -92,6 +92,7 @@ EDGE = [
     "A tab\tinside [here](/events/2022-07-03-a/).",
     "A non-breaking\u00a0space [here](/events/2022-07-03-a/)\n\u00a0\nand a line of it above.",
     "Line separator\u2028inside [here](/events/2022-07-03-a/).",
+    "Ideographic\u3000space, zero\u200bwidth space [here](/events/2022-07-03-a/)\u3000\n\u2003",
     "A [link](/events/2022-07-03-a/)(and brackets after) and ([inside brackets](/events/2022-07-03-b/)).",
     "An ![image](/events/2022-07-03-a/) is not a link.",
     "A [link](javascript:alert(1)) and a [data link](data:text/html,x).",

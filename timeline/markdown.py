@@ -143,7 +143,7 @@ def _read_simple(text: str) -> tuple[list[SiteLink], str] | None:
             if site:
                 line, column = _locate(lines, _paragraph(lines, text.count("\n", 0, link.start())), link.group(2))
                 found.append(SiteLink(line, column, site.group(1), site.group(2)))
-    return found, re.sub(r"\s+", " ", words).strip()
+    return found, " ".join(words.split())  # as `_words` collapses: str.split and \s know the same white space
 
 
 def _paragraph(lines: list[str], line: int) -> tuple[int, int]:
