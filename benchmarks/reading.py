@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -63,6 +64,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.workers and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.workers])
+    workers_cpu = 0.0
     for run in range(args.runs):
         cache = Path(tempfile.mkdtemp(prefix="reading-cache-"))
         os.environ["XDG_CACHE_HOME"] = str(cache)
@@ -77,6 +79,9 @@ def main() -> None:
         finally:
             shutil.rmtree(cache, ignore_errors=True)
         times["CPU of this process"] = time.process_time() - cpu
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times["CPU of its workers"] = children.ru_utime + children.ru_stime - workers_cpu
+        workers_cpu = children.ru_utime + children.ru_stime
         print(f"run {run + 1}: " + ", ".join(f"{name} {seconds:.2f}" for name, seconds in times.items()), flush=True)
 
 
