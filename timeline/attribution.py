@@ -95,9 +95,11 @@ class PublisherIndex:
 
     def mentions(self, text: str) -> Iterator[tuple[int, str, set[str]]]:
         """(offset, the words as written, publishers named) of every mention, in order."""
-        tokens = list(_TOKEN.finditer(text))
-        words = [t.group() for t in tokens]
+        words = _TOKEN.findall(text)
         exact, folded = self._exact_first, self._folded_first
+        if exact.isdisjoint(words) and folded.isdisjoint(map(str.casefold, words)):
+            return  # no word starts a name: most texts are passed over here
+        tokens = list(_TOKEN.finditer(text))
         i = 0
         while i < len(tokens):
             word = words[i]
