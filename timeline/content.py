@@ -72,7 +72,16 @@ class RawContent:
 
 def display_path(file: Path, root: Path) -> str:
     """How a file is named in messages: relative to the working directory when possible."""
-    return f"{_display_root(root)}/{file.relative_to(root).as_posix()}"
+    return f"{_display_root(root)}/{_relative(file, root)}"
+
+
+def _relative(file: Path, root: Path) -> str:
+    """`file` relative to `root`, with forward slashes; by string when `file` was made from `root`, as listed
+    files are (pathlib's relative_to costs more than reading a small file)."""
+    whole, start = os.fspath(file), os.fspath(root)  # both normalised by pathlib, but for ".."
+    if whole.startswith(start) and whole[len(start) : len(start) + 1] == os.sep and ".." not in whole:
+        return whole[len(start) + 1 :].replace(os.sep, "/")
+    return file.relative_to(root).as_posix()
 
 
 @lru_cache(maxsize=8)
@@ -186,12 +195,12 @@ def _event_jobs(raw: RawContent, files: list[Path], diagnostics: Diagnostics) ->
     jobs: list[EventJob] = []
     for file in files:
         path = display_path(file, raw.root)
-        relative = file.relative_to(raw.root / "events")
+        relative = _relative(file, raw.root / "events").split("/")
         if file.suffix != ".yaml":
             hint = f"rename it to {file.stem}.yaml" if file.suffix == ".yml" else "event files are YAML files ending in .yaml"
             diagnostics.error(path, 1, 1, "this file in content/events is not a .yaml file", hint)
             continue
-        if len(relative.parts) != 2 or not re.fullmatch(r"\d{4}", relative.parts[0]):
+        if len(relative) != 2 or not re.fullmatch(r"\d{4}", relative[0]):
             diagnostics.error(path, 1, 1, "event files go in a folder named after their year", "move it to content/events/YYYY/")
             continue
         event_id = file.stem
@@ -209,7 +218,7 @@ def _event_jobs(raw: RawContent, files: list[Path], diagnostics: Diagnostics) ->
             diagnostics.error(path, 1, 1, f"the event id '{event_id}' is also used by {first}", "rename one of the two files")
             continue
         raw.paths[f"events/{event_id}"] = path
-        jobs.append((event_id, relative.parts[0], file, path))
+        jobs.append((event_id, relative[0], file, path))
     return jobs
 
 
