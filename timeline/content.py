@@ -16,7 +16,7 @@ from typing import Any
 from timeline.collector import cycle_collector_paused
 from timeline.contentfiles import LINK_HINT, LINK_MESSAGE, NOT_REGULAR_HINT, NOT_REGULAR_MESSAGE, Listing, list_folder
 from timeline.controls import CONTROL_HINT, control_position, describe_control
-from timeline.convert import Converted, Job, convert_files, read_and_convert, value_at
+from timeline.convert import Converted, Job, convert_files, plain_references, read_and_convert, value_at
 from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.markdown import MarkdownFindings, remember_plain_text
@@ -99,7 +99,7 @@ def _merge(converted: Converted, path: str, raw: RawContent, diagnostics: Diagno
     raw.findings[path] = converted.findings
     raw.digests[path] = converted.digest
     remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
-    raw.references.extend(converted.references)
+    raw.references.extend(map(Reference._make, converted.references))
     diagnostics.extend(converted.diagnostics)
     return converted.value
 
@@ -111,7 +111,8 @@ def _convert(text: str, schema: Any, path: str, raw: RawContent, diagnostics: Di
     ctx = Context(path, diagnostics, source=text)
     value = schema.convert(node, "", ctx)
     ctx.marks.setdefault("", (node.line, node.column))
-    return _merge(Converted(value, ctx.marks, ctx.text_origins, ctx.references, []), path, raw, diagnostics)
+    references = plain_references(ctx.references)
+    return _merge(Converted(value, ctx.marks, ctx.text_origins, references, []), path, raw, diagnostics)
 
 
 def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
