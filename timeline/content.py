@@ -9,7 +9,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -99,9 +99,12 @@ def _merge(converted: Converted, path: str, raw: RawContent, diagnostics: Diagno
     raw.findings[path] = converted.findings
     raw.digests[path] = converted.digest
     remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
-    raw.references.extend(map(Reference._make, converted.references))
+    raw.references.extend(map(_as_reference, converted.references))
     diagnostics.extend(converted.diagnostics)
     return converted.value
+
+
+_as_reference = partial(tuple.__new__, Reference)  # Reference._make without its Python call
 
 
 def _convert(text: str, schema: Any, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:

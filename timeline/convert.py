@@ -99,6 +99,8 @@ _FIELD_PATH_PART = re.compile(r"\[(\d+)\]|([^.\[]+)")
 
 def value_at(value: Any, where: str) -> Any:
     """The value a field path such as `claims[0].sources[1].quote` names."""
+    if where in value:  # a key of the record itself, as an event's summary is
+        return value[where]
     for index, key in _FIELD_PATH_PART.findall(where):
         value = value[int(index)] if index else value[key]
     return value
