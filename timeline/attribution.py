@@ -153,10 +153,12 @@ def check_attribution(raw: RawContent, diagnostics: Diagnostics) -> None:
         return
     index = PublisherIndex(sources)
     for event_id, event in raw.events.items():
-        cited = cited_publishers([s for s in event.get("sources", []) if isinstance(s, str)], sources)
+        cited: set[str] | None = None  # worked out at the first mention: most texts name no publisher
         path = raw.paths[f"events/{event_id}"]
         for where, text in _attributed_texts(event):
             for offset, written, publishers in index.mentions(text):
+                if cited is None:
+                    cited = cited_publishers([s for s in event.get("sources", []) if isinstance(s, str)], sources)
                 if publishers & cited:
                     continue
                 nth = len(re.findall(_pattern(written), text[:offset])) + 1
