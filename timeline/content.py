@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -144,7 +145,7 @@ def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics) -> RawConte
     event_jobs = _event_jobs(raw, events, listed)
     # every file at once, so that the registries are converted on one core while the events are on the other
     results = convert_files(present + [(file, path, EVENT) for _, _, file, path in event_jobs], cache)
-    converted = dict(zip((path for _, path, _ in present), results, strict=False))
+    converted = {path: next(results) for _, path, _ in present}
     _load_site(raw, converted.get(raw.paths["site"]), diagnostics)
     for name in REGISTRIES:
         path = raw.paths[name]
@@ -158,7 +159,7 @@ def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics) -> RawConte
         if value is INVALID:
             raw.unreadable.add(name)
     diagnostics.extend(listed.items)
-    _load_events(raw, event_jobs, results[len(present) :], diagnostics)
+    _load_events(raw, event_jobs, results, diagnostics)
     _load_pages(raw, diagnostics)
     cache.keep_only([file for file, _, _ in jobs] + events)
     cache.save()
@@ -226,7 +227,7 @@ def _event_jobs(raw: RawContent, files: list[Path], diagnostics: Diagnostics) ->
     return jobs
 
 
-def _load_events(raw: RawContent, jobs: list[EventJob], results: list[Converted], diagnostics: Diagnostics) -> None:
+def _load_events(raw: RawContent, jobs: list[EventJob], results: Iterator[Converted], diagnostics: Diagnostics) -> None:
     for (event_id, folder, file, path), converted in zip(jobs, results, strict=True):
         value = _merge(converted, path, raw, diagnostics)
         if converted.marks is None:

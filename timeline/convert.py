@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import pickle
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,24 +110,27 @@ def value_at(value: Any, where: str) -> Any:
 PARALLEL_LOAD_ABOVE = 1000  # files to convert: below this, worker processes cost more than they save
 
 
-def convert_files(jobs: list[Job], cache: ParseCache) -> list[Converted]:
-    """Read and convert files, reusing what the cache holds for unchanged ones; the results in the jobs' order.
+def convert_files(jobs: list[Job], cache: ParseCache) -> Iterator[Converted]:
+    """Read and convert files, reusing what the cache holds for unchanged ones; the results in the jobs' order,
+    each as soon as it is known, so that the caller puts them together while the rest are being converted.
 
     When there are many to convert, they are converted on every core, a group of the cache at a time (see
     `group_of`): the worker that converts a whole group also writes it into the cache, so the parent only
-    gathers the results, as they come, and never waits to write the cache."""
+    gathers the results and never waits to write the cache."""
     keys = [_stat_key(file) for file, _, _ in jobs]
     results: list[Converted | None] = [cache.get(file, path, key) for (file, path, _), key in zip(jobs, keys, strict=True)]
     missing = [index for index, result in enumerate(results) if result is None]
     workers = cores()
     if len(missing) < PARALLEL_LOAD_ABOVE or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for index in missing:
-            file, path, _ = jobs[index]
-            results[index] = read_and_convert(*jobs[index])
-            cache.put(file, path, keys[index], results[index])
-        return results  # type: ignore[return-value]
+        for index, (file, path, schema) in enumerate(jobs):
+            result = results[index]
+            if result is None:
+                result = read_and_convert(file, path, schema)
+                cache.put(file, path, keys[index], result)
+            yield result
+        return
     cached_groups = {group_of(jobs[index][0]) for index, result in enumerate(results) if result is not None}
-    groups: dict[str, list[int]] = {}
+    groups: dict[str, list[int]] = {}  # in the order of their first file, as the results are wanted
     for index in missing:
         groups.setdefault(group_of(jobs[index][0]), []).append(index)
     schemas = {id(schema): name for name, schema in _SCHEMAS.items()}  # sent by name: a copy would not be the one
@@ -141,15 +145,17 @@ def convert_files(jobs: list[Job], cache: ParseCache) -> list[Converted]:
         )
         for name, indexes in groups.items()
     ]
-    tasks.sort(key=lambda task: -sum(key[0] if key else 0 for key in task.keys))  # the largest first, so none is last
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for name, blob, unkept, written in pool.imap_unordered(_convert_group, tasks):
-            kept: dict[str, tuple[StatKey, str, Converted]] = pickle.loads(blob)[1]
-            cache.adopt(name, kept, written)
-            for index in groups[name]:
-                file = jobs[index][0]
-                results[index] = kept[file.name][2] if file.name in kept else unkept[file.name]
-    return results  # type: ignore[return-value]
+        arriving = pool.imap(_convert_group, tasks)
+        for index in range(len(jobs)):
+            while results[index] is None:  # its group comes next, or after groups of earlier files
+                name, blob, unkept, written = next(arriving)
+                kept: dict[str, tuple[StatKey, str, Converted]] = pickle.loads(blob)[1]
+                cache.adopt(name, kept, written)
+                for member in groups[name]:
+                    file = jobs[member][0]
+                    results[member] = kept[file.name][2] if file.name in kept else unkept[file.name]
+            yield results[index]  # type: ignore[misc]
 
 
 _SCHEMAS: dict[str, Any] = {"site": SITE, "event": EVENT, **REGISTRIES}
