@@ -136,3 +136,70 @@ def test_the_simple_reading_serves_the_common_texts_and_leaves_the_rest_to_the_p
         [markdown.SiteLink(2, 23, "actors", "shoigu"), markdown.SiteLink(2, 54, "places", "lysychansk")],
         "One paragraph. A second with a link and another A third.",
     )
+
+
+_PIECES = [
+    "word",
+    "Word",
+    " ",
+    " ",
+    "  ",
+    "\n",
+    "\n\n",
+    "\n   ",
+    "\n    ",
+    "[",
+    "]",
+    "(",
+    ")",
+    "](",
+    "/events/2022-07-03-a/",
+    "/places/x/",
+    "/",
+    "/sources/",
+    "https://example.org/a",
+    "-",
+    "- ",
+    "1.",
+    "2)",
+    "#",
+    "'",
+    '"',
+    ":",
+    ".",
+    ",",
+    "é",
+    "\u00a0",
+    "\u3000",
+    "ё",
+    "?",
+    "%",
+    "$",
+    "@",
+    "{",
+    "}",
+    "—",
+    "[a link](/events/2022-07-03-a/)",
+    "[x](/tags/y/)",
+    "[web](https://example.org/p)",
+    "[](/)",
+]
+
+
+def test_random_texts_read_without_the_parser_give_what_the_parser_gives(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    chance = random.Random(14)
+    read = linked = 0
+    for _ in range(3000):
+        text = "".join(chance.choice(_PIECES) for _ in range(chance.randint(1, 30)))
+        simple = markdown._read_simple(text)
+        if simple is None:
+            continue
+        read += 1
+        linked += bool(simple[0])
+        (problems, links), plain = _by_the_parser(text, monkeypatch)
+        assert problems == [], text
+        assert simple == (links, plain), text
+    assert read > 300  # the comparison covers many texts the simple reading accepts, many with links
+    assert linked > 100
