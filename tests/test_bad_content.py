@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import bad_cases
-from timeline import content
+from timeline import convert
 from timeline.cli import main
 from timeline.manifest import Recorded, manifest_path, write_manifest
 from timeline.output import digest
@@ -268,7 +268,22 @@ def test_a_registry_read_entry_by_entry_gives_the_same_diagnostics(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Large registries are converted entry by entry as they are read; every registry case says the same that way."""
-    monkeypatch.setattr(content, "STREAM_REGISTRY_ABOVE", 0)
+    monkeypatch.setattr(convert, "STREAM_REGISTRY_ABOVE", 0)
+    bad_cases.make_content(name, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code = main(bad_cases.CHECK_ARGS)
+    captured = capsys.readouterr()
+    assert bad_cases.contract(bad_cases.diagnostics_text(captured.err)) == bad_cases.contract(bad_cases.expected(name))
+    assert code == 1
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_content_read_in_worker_processes_gives_the_same_diagnostics(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Many files are read in worker processes, a group of the cache at a time; every case says the same that way."""
+    monkeypatch.setattr(convert, "PARALLEL_LOAD_ABOVE", 1)
+    monkeypatch.setattr(convert, "cores", lambda: 2)
     bad_cases.make_content(name, tmp_path)
     monkeypatch.chdir(tmp_path)
     code = main(bad_cases.CHECK_ARGS)

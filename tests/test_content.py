@@ -10,7 +10,8 @@ import pytest
 
 from tests.conftest import ROOT, SMALL_CONTENT
 from timeline.build import check_content, load_timeline
-from timeline.content import STREAM_REGISTRY_ABOVE, load_content
+from timeline.content import load_content
+from timeline.convert import STREAM_REGISTRY_ABOVE
 from timeline.diagnostics import MAX_PER_FILE, Diagnostics
 from timeline.model import Timeline
 from timeline.yamlsource import MAX_BYTES

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SMALL_CONTENT
-from timeline import content as content_module
+from timeline import convert
 from timeline.content import RawContent, load_content
 from timeline.diagnostics import Diagnostics
+from timeline.parsecache import ParseCache
 
 HAIDAI = Path("events") / "2022" / "2022-07-03-haidai-account.yaml"
 
@@ -32,13 +33,13 @@ def reads(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The display paths of the files read and converted (not answered from the cache)."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     seen: list[str] = []
-    real = content_module._read_and_convert
+    real = convert.read_and_convert
 
     def counting(file: Path, path: str, schema: object, keep_marks: bool = False) -> object:
         seen.append(path)
         return real(file, path, schema, keep_marks)
 
-    monkeypatch.setattr(content_module, "_read_and_convert", counting)
+    monkeypatch.setattr(convert, "read_and_convert", counting)
     return seen
 
 
@@ -126,3 +127,67 @@ def test_files_that_are_gone_are_forgotten(settled: Path, reads: list[str], tmp_
     left = {p.name for p in (tmp_path / "cache").rglob("*.pickle")}
     assert left < groups
     assert not any(name.startswith("2014_") for name in left)
+
+
+@pytest.fixture
+def in_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files are read in worker processes, however few."""
+    monkeypatch.setattr(convert, "PARALLEL_LOAD_ABOVE", 1)
+    monkeypatch.setattr(convert, "cores", lambda: 2)
+
+
+def test_content_read_in_workers_is_the_content_read_here_and_is_kept_by_them(
+    settled: Path, in_workers: None, reads: list[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (settled / "events" / "2022" / "2022-07-03-not-yaml.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    os.utime(settled / "events" / "2022" / "2022-07-03-not-yaml.yaml", (time.time() - 60,) * 2)
+    saved: list[str] = []
+    real_save = ParseCache.save
+    monkeypatch.setattr(ParseCache, "save", lambda self: (saved.extend(self.dirty), real_save(self))[1])
+    first, first_messages = load(settled)
+    assert reads == []  # not one file was read in this process
+    assert saved == []  # and the workers wrote every group of the cache
+    assert any("this is not valid YAML" in m for m in first_messages)
+    second, second_messages = load(settled)  # from the cache the workers wrote
+    assert reads == []
+    monkeypatch.setattr(convert, "PARALLEL_LOAD_ABOVE", 10**9)
+    here, here_messages = uncached(settled, monkeypatch, tmp_path)
+    assert len(reads) == len(list((settled / "events").rglob("*.yaml"))) + 6
+    for raw in (first, second):
+        assert raw.events == here.events
+        assert raw.registries == here.registries
+        assert raw.references == here.references
+        assert raw.text_origins == here.text_origins
+        assert raw.findings == here.findings
+        assert raw.digests == here.digests
+        assert raw.unmarked.keys() == here.unmarked.keys()
+    assert first_messages == second_messages == here_messages
+
+
+def test_a_group_partly_in_the_cache_is_completed_by_the_parent(
+    settled: Path, in_workers: None, reads: list[str], tmp_path: Path
+) -> None:
+    load(settled)
+    event = settled / HAIDAI
+    event.write_text(event.read_text(encoding="utf-8").replace("actors: [haidai]", "actorz: [haidai]"), encoding="utf-8")
+    os.utime(event, (time.time() - 30,) * 2)
+    raw, messages = load(settled)  # one file to read, in a worker; the rest of its group is in the cache
+    assert any("unknown key 'actorz'" in m for m in messages)
+    again, again_messages = load(settled)
+    assert reads == []
+    assert again.events == raw.events
+    assert again_messages == messages
+
+
+def test_a_file_that_could_not_be_read_is_reported_the_same_from_the_cache(settled: Path, reads: list[str]) -> None:
+    broken = settled / "events" / "2022" / "2022-07-03-not-yaml.yaml"
+    broken.write_text("title: [unclosed\n", encoding="utf-8")
+    os.utime(broken, (time.time() - 60,) * 2)
+    _, first_messages = load(settled)
+    reads.clear()
+    second, second_messages = load(settled)
+    assert reads == []
+    assert "2022-07-03-not-yaml" not in second.events
+    assert "events/2022-07-03-not-yaml" in second.unreadable
+    assert second_messages == first_messages
+    assert any("not-yaml.yaml:2:1: error: this is not valid YAML" in m for m in second_messages)

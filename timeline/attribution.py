@@ -67,14 +67,6 @@ def _pattern(name: str) -> str:
     return r"(?<![\w.-])" + r"\s+".join(re.escape(part) for part in name.split()) + r"(?![\w-]|\.\w)"
 
 
-def _any_word(words: set[str]) -> re.Pattern[str] | None:
-    """A pattern that finds any of `words` standing as a whole word; it may find more than a name's first word
-    (the words around it decide), never less."""
-    if not words:
-        return None
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
-
-
 class PublisherIndex:
     """Finds publisher names in text: each match gives the publishers (their `publisher` strings) it names.
 
@@ -98,23 +90,21 @@ class PublisherIndex:
         for (words, fold), publishers in named.items():
             self._by_first.setdefault((words[0], fold), []).append(((words, fold), publishers))
         self._longest = max((len(words) for words, _ in named), default=1)
-        self._firsts = {first for first, fold in self._by_first if not fold}
-        self._folded_firsts = {first for first, fold in self._by_first if fold}
-        self._exact = _any_word(self._firsts)  # finds, in one pass in C, whether a text may name any publisher
-        self._folded = _any_word(self._folded_firsts)
+        self._exact_first = {first for first, fold in self._by_first if not fold}
+        self._folded_first = {first for first, fold in self._by_first if fold}
 
     def mentions(self, text: str) -> Iterator[tuple[int, str, set[str]]]:
         """(offset, the words as written, publishers named) of every mention, in order."""
-        if not (self._exact and self._exact.search(text)) and not (self._folded and self._folded.search(text.casefold())):
-            return
+        words = _TOKEN.findall(text)
+        exact, folded = self._exact_first, self._folded_first
+        if exact.isdisjoint(words) and folded.isdisjoint(map(str.casefold, words)):
+            return  # no word starts a name: most texts are passed over here
         tokens = list(_TOKEN.finditer(text))
         i = 0
         while i < len(tokens):
-            word = tokens[i].group()
-            if word not in self._firsts and word.casefold() not in self._folded_firsts:
-                i += 1  # most words start no name: a set lookup rules them out
-                continue
-            found = self._match([t.group() for t in tokens[i : i + self._longest]])
+            word = words[i]
+            # most words start no name: tell so without building the window of words ahead
+            found = self._match(words[i : i + self._longest]) if word in exact or word.casefold() in folded else None
             if found is None:
                 i += 1
                 continue
@@ -163,10 +153,12 @@ def check_attribution(raw: RawContent, diagnostics: Diagnostics) -> None:
         return
     index = PublisherIndex(sources)
     for event_id, event in raw.events.items():
-        cited = cited_publishers([s for s in event.get("sources", []) if isinstance(s, str)], sources)
+        cited: set[str] | None = None  # worked out at the first mention: most texts name no publisher
         path = raw.paths[f"events/{event_id}"]
         for where, text in _attributed_texts(event):
             for offset, written, publishers in index.mentions(text):
+                if cited is None:
+                    cited = cited_publishers([s for s in event.get("sources", []) if isinstance(s, str)], sources)
                 if publishers & cited:
                     continue
                 nth = len(re.findall(_pattern(written), text[:offset])) + 1

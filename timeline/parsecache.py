@@ -13,6 +13,7 @@ written is ignored.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
@@ -109,6 +110,15 @@ class ParseCache:
             return
         self.dirty.add(group_of(file))
 
+    def adopt(self, name: str, entries: dict[str, tuple[StatKey, str, Any]], written: bool) -> None:
+        """Entries of a group converted elsewhere (see `convert_files`); `written` when they are already saved as
+        the whole group."""
+        if written:
+            self.groups[name] = entries
+            return
+        self._group(name).update(entries)
+        self.dirty.add(name)
+
     def keep_only(self, files: list[Path]) -> None:
         """Forget files that are gone."""
         present: dict[str, set[str]] = {}
@@ -125,15 +135,36 @@ class ParseCache:
         if not self.version:
             return
         for name in sorted(self.dirty):
-            try:
-                if not self.groups[name]:  # every file of the group is gone
+            if not self.groups[name]:  # every file of the group is gone
+                try:
                     (self.folder / f"{name}.pickle").unlink(missing_ok=True)
-                    continue
-                self.folder.mkdir(parents=True, exist_ok=True)
-                handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=self.folder)
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump((self.version, self.groups[name]), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.folder / f"{name}.pickle")
-            except OSError:
+                except OSError:
+                    return
+            elif not write_group(self.folder, self.version, name, dump_group(self.version, self.groups[name])):
                 return  # a read-only home folder reads everything every time
         self.dirty.clear()
+
+
+def dump_group(version: str, entries: dict[str, tuple[StatKey, str, Any]]) -> bytes:
+    """A group's entries as its cache file holds them."""
+    return pickle.dumps((version, entries), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def write_group(folder: Path, version: str, name: str, data: bytes) -> bool:
+    """Replace a group's cache file with `data` (from `dump_group`), in one step; whether it was written."""
+    if not version:
+        return False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, folder / f"{name}.pickle")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True

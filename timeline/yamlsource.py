@@ -337,11 +337,18 @@ _MAX_FAST_INDICATORS = 20
 
 
 def _needs_careful_parse(text: str, lines: list[str]) -> bool:
-    if text.count("[") + text.count("{") >= _MAX_FAST_BRACKETS or _ANCHOR_ALIAS_OR_TAG.search(text):
+    """Whether the fast path must not be tried. Each test is first made on the whole text with `in` and
+    `count`, which cost little, so that the lines are looked at one by one only when one of them could fail."""
+    if text.count("[") + text.count("{") >= _MAX_FAST_BRACKETS:
         return True
+    if ("&" in text or "*" in text or "!" in text) and _ANCHOR_ALIAS_OR_TAG.search(text):
+        return True
+    if " " * (_MAX_FAST_INDENT + 1) in text and any(len(line) - len(line.lstrip(" ")) > _MAX_FAST_INDENT for line in lines):
+        return True
+    if text.count("- ") + text.count(": ") <= _MAX_FAST_INDICATORS:
+        return False
     return any(
-        len(line) - len(line.lstrip(" ")) > _MAX_FAST_INDENT or line.count("- ") + line.count(": ") > _MAX_FAST_INDICATORS
-        for line in lines
+        len(line) > 2 * _MAX_FAST_INDICATORS and line.count("- ") + line.count(": ") > _MAX_FAST_INDICATORS for line in lines
     )
 
 
@@ -378,16 +385,30 @@ def _convert(node: yaml.Node, lines: list[str], depth: int, tabbed: list[str] | 
     if depth >= MAX_DEPTH:
         raise _Unusual
     depth += 1
+    inline = tabbed is None  # plain scalars, most of the nodes, made here: a call for each costs as much as the node
     if kind is yaml.SequenceNode:
-        return SeqNode(line, column, [_convert(child, lines, depth, tabbed) for child in node.value])
-    items = []
+        items: list[Node] = []
+        for child in node.value:
+            if inline and type(child) is yaml.ScalarNode and not child.style:
+                items.append(ScalarNode(child.value, child.start_mark.line + 1, child.start_mark.column + 1))
+            else:
+                items.append(_convert(child, lines, depth, tabbed))
+        return SeqNode(line, column, items)
+    pairs: list[tuple[Node, Node]] = []
     seen: set[str] = set()
     for key, value in node.value:
         if type(key) is not yaml.ScalarNode or key.value in seen:
             raise _Unusual
         seen.add(key.value)
-        items.append((_convert(key, lines, depth, tabbed), _convert(value, lines, depth, tabbed)))
-    return MapNode(line, column, items)  # type: ignore[arg-type]
+        if inline and not key.style:
+            ours: Node = ScalarNode(key.value, key.start_mark.line + 1, key.start_mark.column + 1)
+        else:
+            ours = _convert(key, lines, depth, tabbed)
+        if inline and type(value) is yaml.ScalarNode and not value.style:
+            pairs.append((ours, ScalarNode(value.value, value.start_mark.line + 1, value.start_mark.column + 1)))
+        else:
+            pairs.append((ours, _convert(value, lines, depth, tabbed)))
+    return MapNode(line, column, pairs)  # type: ignore[arg-type]
 
 
 def _block_indent(lines: list[str], line: int) -> int:

@@ -22,6 +22,9 @@ class _Invalid:
     def __repr__(self) -> str:
         return "INVALID"
 
+    def __reduce__(self) -> str:
+        return "INVALID"  # unpickled (from the cache, from a worker) as the one INVALID, which is tested with `is`
+
 
 INVALID: Any = _Invalid()
 
