@@ -388,3 +388,30 @@ def test_fragments_kept_within_a_small_bound_give_the_same_site(tmp_path: Path, 
     monkeypatch.setattr(Fragments, "MAX_PIECES", 3)
     clean_build(ROOT / "content", ROOT / "templates", tmp_path / "bounded")
     assert files_of(tmp_path / "bounded") == files_of(tmp_path / "unbounded")
+
+
+def test_serve_reads_the_converted_files_from_disk_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from timeline import parsecache
+
+    monkeypatch.setattr(parsecache, "_IN_PROCESS", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(ROOT / "content", content)
+    build(content, ROOT / "templates", site)  # a build: the cache of converted files is on disk now
+    read: list[str] = []
+    original = parsecache.ParseCache._read
+
+    def counted(self: parsecache.ParseCache, name: str) -> dict[str, object]:
+        read.append(name)
+        return original(self, name)  # type: ignore[return-value]
+
+    monkeypatch.setattr(parsecache.ParseCache, "_read", counted)
+    relate_two_events(content, ROOT / "templates")
+    build(content, ROOT / "templates", site, preview=True)
+    assert read  # serve's first build after an edit reads what the last build kept
+    read.clear()
+    retitle_an_event(content, ROOT / "templates")
+    build(content, ROOT / "templates", site, preview=True)
+    assert read == []  # and then keeps it
+    clean_build(content, ROOT / "templates", tmp_path / "clean")
+    assert files_of(site) == files_of(tmp_path / "clean")

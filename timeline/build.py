@@ -43,25 +43,28 @@ def _inputs(content: Path, templates: Path) -> str:
     return inputs_fingerprint([p for p in (content, *template_folders(templates), code) if p.is_dir()], extra)
 
 
-def check_content(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET) -> RawContent:
-    """Read and check all content, reporting every problem into `diagnostics`."""
+def check_content(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET, in_process: bool = False) -> RawContent:
+    """Read and check all content, reporting every problem into `diagnostics`; `in_process`, keep the converted
+    files in this process for the next build too (`serve`)."""
     from timeline.content import load_content
     from timeline.validate import validate
 
     with cycle_collector_paused():
         progress.update("reading content")
-        raw = load_content(content, diagnostics)
+        raw = load_content(content, diagnostics, in_process)
         progress.update("checking across files")
         validate(raw, diagnostics)
     return raw
 
 
-def load_timeline(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET) -> Timeline | None:
-    """Read and check all content; the model, or None when any error was found."""
+def load_timeline(
+    content: Path, diagnostics: Diagnostics, progress: Progress = QUIET, in_process: bool = False
+) -> Timeline | None:
+    """Read and check all content; the model, or None when any error was found (see check_content)."""
     from timeline.model import build_timeline
     from timeline.snapshot import recent_model
 
-    raw = check_content(content, diagnostics, progress)
+    raw = check_content(content, diagnostics, progress, in_process)
     if diagnostics.errors:
         return None
     progress.update("building the model")
@@ -82,7 +85,8 @@ def load_model(
 ) -> tuple[Timeline | None, bool]:
     """The model, from the snapshot of the content with this `model_key` when there is one (see snapshot), else
     read and checked, then kept (in this process, and `on_disk`); None when any error was found. And whether it is
-    the model of `key`: no file changed while it was read."""
+    the model of `key`: no file changed while it was read. Without `on_disk` (serve's builds), the converted files
+    are kept in this process as well, for the next build."""
     from timeline.snapshot import load_snapshot, save_snapshot
 
     if key:
@@ -92,7 +96,7 @@ def load_model(
         if found is not None:
             return found, True
     before = len(diagnostics.items)
-    timeline = load_timeline(content, diagnostics, progress)
+    timeline = load_timeline(content, diagnostics, progress, not on_disk)
     progress.update("digesting the content")
     if timeline is None or not key or model_key(content) != key:
         return timeline, False

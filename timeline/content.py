@@ -23,7 +23,7 @@ from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.markdown import MarkdownFindings, remember_plain_text
 from timeline.pages import page_name_problem
-from timeline.parsecache import ParseCache
+from timeline.parsecache import ParseCache, parse_cache
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import decode_utf8, parse_yaml, read_file
 
@@ -120,18 +120,18 @@ def _convert(text: str, schema: Any, path: str, raw: RawContent, diagnostics: Di
     return _merge(Converted(value, ctx.marks, ctx.text_origins, references, []), path, raw, diagnostics)
 
 
-def load_content(root: Path, diagnostics: Diagnostics) -> RawContent:
-    """Read site.yaml, the registries, every event and every page under `root`."""
+def load_content(root: Path, diagnostics: Diagnostics, in_process: bool = False) -> RawContent:
+    """Read site.yaml, the registries, every event and every page under `root`; `in_process`, keep what was
+    converted in this process too, for the next build (see parsecache.parse_cache)."""
     raw = RawContent(root)
     if not root.is_dir():
         diagnostics.error(str(root), 1, 1, "the content folder does not exist", "run from the project's root, or pass --content")
         return raw
     with cycle_collector_paused():
-        return _load_all(root, raw, diagnostics)
+        return _load_all(root, raw, diagnostics, parse_cache(root, in_process))
 
 
-def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics) -> RawContent:
-    cache = ParseCache(root)
+def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics, cache: ParseCache) -> RawContent:
     jobs: list[Job] = [(root / "site.yaml", display_path(root / "site.yaml", root), SITE)]
     raw.paths["site"] = jobs[0][1]
     for name, registry in REGISTRIES.items():

@@ -145,6 +145,23 @@ class ParseCache:
         self.dirty.clear()
 
 
+_IN_PROCESS: dict[tuple[Path, str], ParseCache] = {}
+
+
+def parse_cache(content: Path, in_process: bool = False) -> ParseCache:
+    """The cache of `content`'s converted files; `in_process`, the same one for every build of this process (a
+    `serve` builds again and again: what it holds is not read from disk again). Entries are checked against the
+    files' stat keys either way, so one another process has since replaced is merely not found."""
+    cache = ParseCache(content)
+    if not in_process:
+        return cache
+    key = (cache.folder, cache.version)
+    if key not in _IN_PROCESS:
+        _IN_PROCESS.clear()
+        _IN_PROCESS[key] = cache
+    return _IN_PROCESS[key]
+
+
 def dump_group(version: str, entries: dict[str, tuple[StatKey, str, Any]]) -> bytes:
     """A group's entries as its cache file holds them."""
     return pickle.dumps((version, entries), protocol=pickle.HIGHEST_PROTOCOL)
