@@ -73,13 +73,13 @@ def generate(count: int, out: Path) -> None:
         day = start + dt.timedelta(days=min(days - 1, i * days // count))
         ids.append(f"{day}-event-{i}")
     for i, event_id in enumerate(ids):
-        day = event_id[:10]
+        stem = event_id[:10]
         cited = sorted(rng.sample(sources, 3))
         who = rng.sample(actors, 2)
         related = sorted({rng.choice(ids) for _ in range(2)} - {event_id})
         link = ids[max(0, i - 1)] if i else ids[-1]
         lines = [
-            f"date: {day}",
+            f"date: {stem}",
             f"title: {sentence(rng, 8)[:-1]}",
             f"tags: [{', '.join(sorted(rng.sample(tags, 2)))}]",
             f"places: [{rng.choice(places)}]",
@@ -104,7 +104,7 @@ def generate(count: int, out: Path) -> None:
         ]
         if related:
             lines.append(f"related: [{', '.join(related)}]")
-        folder = content / "events" / day[:4]
+        folder = content / "events" / stem[:4]
         folder.mkdir(exist_ok=True)
         (folder / f"{event_id}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from benchmarks.generate import generate
 from timeline.build import load_timeline
-from timeline.charts.maps import episode_map, place_map, places_map
+from timeline.charts.maps import episode_map, on_map, place_map, places_map
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline
 from timeline.search import search_files
@@ -37,7 +37,7 @@ def measure(timeline: Timeline) -> dict[str, str]:
     figures = {"map (charts page)": places_map(timeline)}
     episodes = [episode_map(timeline, e) for e in timeline.episodes]
     figures["largest episode map"] = max((c for c in episodes if c), key=lambda c: len(json.dumps(c.figure)), default=None)
-    figures["place locator map"] = place_map(timeline, next(iter(timeline.places.values())))
+    figures["place locator map"] = place_map(timeline, on_map(timeline.places.values())[0])
     out = {
         "events": f"{len(timeline.events):,}",
         "index build": f"{seconds:.1f} s",
