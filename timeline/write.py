@@ -185,7 +185,8 @@ def render_pages(
                     for key, entries in kept.items():
                         cache.add(key, entries)
                     rendered += len(staged) if kind == "pages" else 0
-                    progress.update("rendering pages", rendered, len(pages))
+                    if kind != "copies":  # putting pages from the cache in the tree is its caller's stage
+                        progress.update("rendering pages", rendered, len(pages))
             for number in gone:
                 writer.forget(copies[number][0])
             return [(copies[number][0], copies[number][1]) for number in gone]
