@@ -12,6 +12,7 @@ from markupsafe import Markup
 from timeline.edtf import span_words
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
+from timeline.templatecode import TemplateEnvironment
 from timeline.theme import template_folders
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -150,7 +151,7 @@ class Fragments:
 
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
     """Templates come from the project's `templates` folder first, then from the packaged theme."""
-    env = Environment(
+    env = TemplateEnvironment(
         loader=FileSystemLoader([str(folder) for folder in template_folders(templates)]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
