@@ -131,6 +131,14 @@ class Fragments:
         """An actor's name, linked to their page: macro actor_link."""
         return self._piece(("actor_link", actor.id, root), root, "actor_link", actor)
 
+    def date(self, d: Any, note: str, root: str) -> Markup:
+        """A date in words with its note: macro date. Many events share a day."""
+        return self._piece(("date", d, note, root), root, "date", d, note)
+
+    def when(self, d: Any, root: str) -> Markup:
+        """A date in words: macro when. Claims and sources share days with events."""
+        return self._piece(("when", d, root), root, "when", d)
+
     def site_header(self, nav: list[tuple[str, str]], path: str, home: str, root: str) -> Markup:
         """base.html's header: macro site_header, with each nav entry marked as this page, its section, or neither."""
         items = tuple((p, label, "page" if path == p else "section" if p and path.startswith(p) else "") for p, label in nav)
