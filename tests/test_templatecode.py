@@ -67,7 +67,7 @@ TEMPLATES = {
 {% for item in items %}{% set label = item ~ "." %}{{ item }}{{ context_name("/") }}|{{ counter(loop.index) }}|{% endfor %}
 {% set captured %}{{ thing }} & {{ raw }}{% endset %}{{ captured }}{{ captured|length }}
 {% filter upper %}{{ thing.name }} <{{ raw }}>{% endfilter %}
-{% autoescape false %}{{ "<raw>" }}{{ thing }}{% endautoescape %}
+{% autoescape false %}{{ "<raw>" }}{{ thing }}{{ m.card(thing)|e }}{% endautoescape %}
 {{ "{:,}".format(12345) }} {{ lookup.get("a", "-") }} {{ stops() is undefined }} {{ 7 }} {{ html }}
 {{ thing.shout(end="?")|e }} {{ items|join(", ") }} {{ ["<", raw]|join }}
 {% endblock %}""",

@@ -70,6 +70,8 @@ class _Context(Context):
         if kwargs:
             kwargs.pop("_block_vars", None)
             kwargs.pop("_loop_vars", None)
+        if type(__obj) is Macro:  # Macro.__call__ takes the eval context: it escapes as the caller's place does
+            args = (__self.eval_ctx, *args)
         try:
             return __obj(*args, **kwargs)
         except StopIteration:
