@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import SimpleNamespace
 
 from jinja2 import Environment
 
+from tests.conftest import ROOT, real_timeline
 from timeline.pages import publisher_counts
+from timeline.render import event_json_ld, json_for_html, make_environment
 
 # What sources.html computed on every page before pages.publisher_counts did it once.
 TEMPLATE_COUNTS = """
@@ -41,3 +44,21 @@ def test_publisher_counts_are_the_templates_own() -> None:
     ours = "".join(f"{publisher}|{articles}|{events};" for publisher, articles, events in publisher_counts(timeline))  # type: ignore[arg-type]
     assert ours == expected
     assert ours.startswith("agence|1|0;Agence|1|0;BBC|1|0;bbc|1|1;")  # case kept apart, ignored in the order
+
+
+def test_event_json_ld_made_from_pieces_is_the_whole_made_at_once() -> None:
+    timeline = real_timeline()
+    env = make_environment(ROOT / "templates", {"timeline": timeline, "site": timeline.site})
+    fragments = env.globals["fragments"]
+    first = timeline.events[0]
+    hostile = dataclasses.replace(
+        first,
+        title="\0citations\0",  # the stand-in itself, in a key that comes after `citation`
+        summary='A summary that would close the element: </script><!-- "\u2028 & \0citations\0',
+        sources=tuple(dataclasses.replace(s, id=s.id + "-x", title=s.title + " </script>") for s in first.sources),
+    )
+    for event in (*timeline.events, hostile):
+        url = f"{timeline.site.base_url}events/{event.id}/"
+        assert fragments.event_json_ld(event, url) == json_for_html(event_json_ld(event, url))
+        assert fragments.event_json_ld(event, url) == json_for_html(event_json_ld(event, url))  # from its pieces
+    assert "</script>" not in fragments.event_json_ld(hostile, "u")
