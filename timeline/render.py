@@ -109,6 +109,7 @@ class Fragments:
     def __init__(self, env: Environment) -> None:
         self.env = env
         self.pieces: dict[tuple[Any, ...], Markup] = {}
+        self.dates: dict[int, tuple[Any, tuple[type, str]]] = {}  # id(date) -> (date, its key): see _date_key
         self.modules: dict[str, Any] = {}
 
     def macros(self, root: str) -> Any:
@@ -143,11 +144,19 @@ class Fragments:
 
     def date(self, d: Any, note: str, root: str) -> Markup:
         """A date in words with its note: macro date. Many events share a day."""
-        return self._piece(("date", d, note, root), root, "date", d, note)
+        return self._piece(("date", self._date_key(d), note, root), root, "date", d, note)
 
     def when(self, d: Any, root: str) -> Markup:
         """A date in words: macro when. Claims and sources share days with events."""
-        return self._piece(("when", d, root), root, "when", d)
+        return self._piece(("when", self._date_key(d), root), root, "when", d)
+
+    def _date_key(self, d: Any) -> tuple[type, str]:
+        """What a date is known by among the pieces: its kind and EDTF text, worked out once for each date object
+        (a date is a frozen dataclass, which would hash and compare its fields in Python at every look-up)."""
+        known = self.dates.get(id(d))
+        if known is None or known[0] is not d:
+            known = self.dates[id(d)] = (d, (type(d), str(d)))
+        return known[1]
 
     def event_json_ld(self, event: Any, url: str) -> Markup:
         """`event_json_ld(event, url)|json_for_html`, with each source's citation made once: a source is cited by many
@@ -181,6 +190,7 @@ class Fragments:
     def _keep(self, key: tuple[Any, ...], piece: Markup) -> Markup:
         if len(self.pieces) >= self.MAX_PIECES:
             self.pieces.clear()  # start again: the pages of one list come together, so few pieces are made twice
+            self.dates.clear()
         self.pieces[key] = piece
         return piece
 
