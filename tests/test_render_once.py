@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from types import SimpleNamespace
 
+import pytest
 from jinja2 import Environment
 
 from tests.conftest import ROOT, real_timeline
@@ -62,3 +63,23 @@ def test_event_json_ld_made_from_pieces_is_the_whole_made_at_once() -> None:
         assert fragments.event_json_ld(event, url) == json_for_html(event_json_ld(event, url))
         assert fragments.event_json_ld(event, url) == json_for_html(event_json_ld(event, url))  # from its pieces
     assert "</script>" not in fragments.event_json_ld(hostile, "u")
+
+
+# The loop event_list ran before fragments.event_items made the whole list in one call.
+EVENT_LIST_LOOP = """<ol class="events">
+{% for e in events %}
+{{ fragments.event_item(e, h, root) }}
+{% endfor %}
+</ol>
+"""
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+@pytest.mark.parametrize(("h", "root"), [(2, "../../"), (3, "")])
+def test_event_list_in_one_call_is_the_loop(count: int, h: int, root: str) -> None:
+    timeline = real_timeline()
+    env = make_environment(ROOT / "templates", {"timeline": timeline, "site": timeline.site, "source_pages": {}})
+    events = timeline.events[:count]
+    loop = env.from_string(EVENT_LIST_LOOP).render(events=events, h=h, root=root)
+    macros = env.globals["fragments"].macros(root)
+    assert macros.event_list(events, h) == loop

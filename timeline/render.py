@@ -122,6 +122,11 @@ class Fragments:
         """An event in a timeline list: macro event_item."""
         return self._piece(("event_item", event.id, heading, root), root, "event_item", event, heading)
 
+    def event_items(self, events: Any, heading: int, root: str) -> Markup:
+        """A list's events, each an event_item followed by a line break: one call for a list of hundreds."""
+        items = [self.event_item(event, heading, root) for event in events]
+        return Markup("\n".join(items) + "\n" if items else "")
+
     def event_link(self, event: Any, root: str) -> Markup:
         """An event in a compact list: macro event_link."""
         return self._piece(("event_link", event.id, root), root, "event_link", event)
