@@ -170,6 +170,20 @@ def source_pages(timeline: Timeline) -> dict[str, str]:
     }
 
 
+def publisher_counts(timeline: Timeline) -> tuple[tuple[str, int, int], ...]:
+    """The bibliography's overview: each publisher with its number of articles and of the events citing them.
+    Publishers come in the order of their first source when sorted by publisher, then by id, each ignoring case
+    (the order of Jinja's `sort` filter, which the sources page used to sort them with)."""
+    by_id = sorted(timeline.sources.values(), key=lambda s: s.id.lower())
+    by_publisher: dict[str, list[Source]] = {}
+    for source in sorted(by_id, key=lambda s: s.publisher.lower()):
+        by_publisher.setdefault(source.publisher, []).append(source)
+    return tuple(
+        (publisher, len(items), len({e.id for s in items for e in timeline.by_source.get(s.id, ())}))
+        for publisher, items in by_publisher.items()
+    )
+
+
 def bibliography_pages(timeline: Timeline) -> list[PageSpec]:
     """The sources page, or several: the first has the overview by publisher, every one its share of sources.
 
@@ -181,7 +195,9 @@ def bibliography_pages(timeline: Timeline) -> list[PageSpec]:
     for number, share in enumerate(shares, start=1):
         pager = Pager(number, len(shares), "sources/", len(ordered), SOURCES_PER_PAGE)
         citing = {e.id: e for source in share for e in timeline.by_source.get(source.id, ())}
-        context = {"sources": tuple(share), "pager": pager, "citing": tuple(citing.values())}
+        context: dict[str, Any] = {"sources": tuple(share), "pager": pager, "citing": tuple(citing.values())}
+        if number == 1:
+            context["publishers"] = publisher_counts(timeline)
         title = "Sources" if number == 1 else f"Sources, page {number} of {len(shares)}"
         description = "Every article the timeline rests on, and what cites it."
         pages.append(PageSpec(pager.path, "sources.html", title, context, description, uses_all_events=number == 1))

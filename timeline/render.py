@@ -12,6 +12,7 @@ from markupsafe import Markup
 from timeline.edtf import span_words
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
+from timeline.templatecode import TemplateEnvironment
 from timeline.theme import template_folders
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -23,12 +24,15 @@ def dump_json(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=separators, indent=indent, default=str)
 
 
-def json_for_html(value: Any) -> Markup:
-    """JSON safe inside <script type="application/json">: nothing in it can close the element."""
-    text = dump_json(value)
+def _html_safe_json(text: str) -> str:
     for char, escape in _JSON_ESCAPES.items():
         text = text.replace(char, escape)
-    return Markup(text)
+    return text
+
+
+def json_for_html(value: Any) -> Markup:
+    """JSON safe inside <script type="application/json">: nothing in it can close the element."""
+    return Markup(_html_safe_json(dump_json(value)))
 
 
 def ld_date(point: Any) -> str:
@@ -37,22 +41,25 @@ def ld_date(point: Any) -> str:
     return str(point).rstrip("~?%")
 
 
-def event_json_ld(event: Any, url: str) -> dict[str, Any]:
-    """An event as schema.org data, for search engines and link previews (event.html puts it in its head)."""
-    citations = []
-    for s in event.sources:
-        item = {
-            "@type": "NewsArticle",
-            "headline": s.title,
-            "publisher": {"@type": "Organization", "name": s.publisher},
-            "datePublished": ld_date(s.published.start),
-            "inLanguage": s.language,
-        }
-        if s.url:
-            item["url"] = s.url
-        if s.archive_url:
-            item["archivedAt"] = s.archive_url
-        citations.append(item)
+def ld_citation(source: Any) -> dict[str, Any]:
+    """A source as schema.org data: an item of an event's `citation`."""
+    item = {
+        "@type": "NewsArticle",
+        "headline": source.title,
+        "publisher": {"@type": "Organization", "name": source.publisher},
+        "datePublished": ld_date(source.published.start),
+        "inLanguage": source.language,
+    }
+    if source.url:
+        item["url"] = source.url
+    if source.archive_url:
+        item["archivedAt"] = source.archive_url
+    return item
+
+
+def event_json_ld(event: Any, url: str, citations: Any = None) -> dict[str, Any]:
+    """An event as schema.org data, for search engines and link previews (event.html puts it in its head);
+    `citations` stands in for the list of its sources' `ld_citation` when given."""
     data = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -60,7 +67,7 @@ def event_json_ld(event: Any, url: str) -> dict[str, Any]:
         "startDate": ld_date(event.date.start),
         "description": plain_text(event.summary),
         "url": url,
-        "citation": citations,
+        "citation": [ld_citation(s) for s in event.sources] if citations is None else citations,
     }
     if event.date.end:
         data["endDate"] = ld_date(event.date.end)
@@ -75,6 +82,10 @@ def event_json_ld(event: Any, url: str) -> dict[str, Any]:
             for p in event.places
         ]
     return data
+
+
+_CITATIONS = "\0citations\0"  # stands in for an event's citations in its JSON-LD: its JSON is "\u0000citations\u0000"
+_CITATIONS_JSON = dump_json(_CITATIONS)
 
 
 def ids(items: Any) -> str:
@@ -98,6 +109,7 @@ class Fragments:
     def __init__(self, env: Environment) -> None:
         self.env = env
         self.pieces: dict[tuple[Any, ...], Markup] = {}
+        self.dates: dict[int, tuple[Any, tuple[type, str]]] = {}  # id(date) -> (date, its key): see _date_key
         self.modules: dict[str, Any] = {}
 
     def macros(self, root: str) -> Any:
@@ -109,6 +121,11 @@ class Fragments:
     def event_item(self, event: Any, heading: int, root: str) -> Markup:
         """An event in a timeline list: macro event_item."""
         return self._piece(("event_item", event.id, heading, root), root, "event_item", event, heading)
+
+    def event_items(self, events: Any, heading: int, root: str) -> Markup:
+        """A list's events, each an event_item followed by a line break: one call for a list of hundreds."""
+        items = [self.event_item(event, heading, root) for event in events]
+        return Markup("\n".join(items) + "\n" if items else "")
 
     def event_link(self, event: Any, root: str) -> Markup:
         """An event in a compact list: macro event_link."""
@@ -130,6 +147,36 @@ class Fragments:
         """An actor's name, linked to their page: macro actor_link."""
         return self._piece(("actor_link", actor.id, root), root, "actor_link", actor)
 
+    def date(self, d: Any, note: str, root: str) -> Markup:
+        """A date in words with its note: macro date. Many events share a day."""
+        return self._piece(("date", self._date_key(d), note, root), root, "date", d, note)
+
+    def when(self, d: Any, root: str) -> Markup:
+        """A date in words: macro when. Claims and sources share days with events."""
+        return self._piece(("when", self._date_key(d), root), root, "when", d)
+
+    def _date_key(self, d: Any) -> tuple[type, str]:
+        """What a date is known by among the pieces: its kind and EDTF text, worked out once for each date object
+        (a date is a frozen dataclass, which would hash and compare its fields in Python at every look-up)."""
+        known = self.dates.get(id(d))
+        if known is None or known[0] is not d:
+            known = self.dates[id(d)] = (d, (type(d), str(d)))
+        return known[1]
+
+    def event_json_ld(self, event: Any, url: str) -> Markup:
+        """`event_json_ld(event, url)|json_for_html`, with each source's citation made once: a source is cited by many
+        events. Keys are sorted, so `citation` is the first key whose value is not always the same: the stand-in
+        replaced is that one."""
+        citations = []
+        for source in event.sources:
+            key = ("ld_citation", source.id)
+            citation = self.pieces.get(key)
+            if citation is None:
+                citation = self._keep(key, Markup(_html_safe_json(dump_json(ld_citation(source)))))
+            citations.append(citation)
+        text = _html_safe_json(dump_json(event_json_ld(event, url, _CITATIONS)))
+        return Markup(text.replace(_CITATIONS_JSON, "[" + ",".join(citations) + "]", 1))
+
     def site_header(self, nav: list[tuple[str, str]], path: str, home: str, root: str) -> Markup:
         """base.html's header: macro site_header, with each nav entry marked as this page, its section, or neither."""
         items = tuple((p, label, "page" if path == p else "section" if p and path.startswith(p) else "") for p, label in nav)
@@ -142,15 +189,20 @@ class Fragments:
     def _piece(self, key: tuple[Any, ...], root: str, macro: str, *args: Any) -> Markup:
         piece = self.pieces.get(key)
         if piece is None:
-            if len(self.pieces) >= self.MAX_PIECES:
-                self.pieces.clear()  # start again: the pages of one list come together, so few pieces are made twice
-            piece = self.pieces[key] = Markup(getattr(self.macros(root), macro)(*args))
+            piece = self._keep(key, Markup(getattr(self.macros(root), macro)(*args)))
+        return piece
+
+    def _keep(self, key: tuple[Any, ...], piece: Markup) -> Markup:
+        if len(self.pieces) >= self.MAX_PIECES:
+            self.pieces.clear()  # start again: the pages of one list come together, so few pieces are made twice
+            self.dates.clear()
+        self.pieces[key] = piece
         return piece
 
 
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
     """Templates come from the project's `templates` folder first, then from the packaged theme."""
-    env = Environment(
+    env = TemplateEnvironment(
         loader=FileSystemLoader([str(folder) for folder in template_folders(templates)]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
