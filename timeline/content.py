@@ -14,7 +14,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from timeline.calendarday import iso_year
+from timeline.calendarday import era_year, iso_year
 from timeline.collector import cycle_collector_paused
 from timeline.contentfiles import LINK_HINT, LINK_MESSAGE, NOT_REGULAR_HINT, NOT_REGULAR_MESSAGE, Listing, list_folder
 from timeline.controls import CONTROL_HINT, control_position, describe_control
@@ -251,7 +251,7 @@ def _check_event_name(
         diagnostics.error(
             path,
             *raw.position(path, "date"),
-            f"the date is in {iso_year(date.start.year)} but the file is in events/{folder}/",
+            f"the date is in {_year_words(date.start.year)} but the file is in events/{folder}/",
             f"move the file to content/events/{iso_year(date.start.year)}/",
             "date",
         )
@@ -265,6 +265,11 @@ def _check_event_name(
             f"rename the file to {expected}-{event_id[len(prefix) + 1 :]}.yaml, or correct the date",
             "date",
         )
+
+
+def _year_words(year: int) -> str:
+    """A year as its folder is named, and before 1 CE as a reader counts it too: `-0043 (44 BCE)`."""
+    return iso_year(year) if year > 0 else f"{iso_year(year)} ({era_year(year)})"
 
 
 def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
