@@ -115,14 +115,9 @@ def test_build_reports_the_expected_diagnostics_and_keeps_the_previous_site(
 def test_check_reports_the_same_diagnostics_as_text_and_as_github_annotations(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad_cases.make_content(name, tmp_path)
-    monkeypatch.chdir(tmp_path)
-    code = main(bad_cases.CHECK_ARGS)
-    captured = capsys.readouterr()
+    captured = _check_says_what_is_expected(name, tmp_path, monkeypatch, capsys)
     assert "Traceback" not in captured.out + captured.err
     assert captured.out == ""
-    assert bad_cases.contract(bad_cases.diagnostics_text(captured.err)) == bad_cases.contract(bad_cases.expected(name))
-    assert code == 1
     summary = SUMMARY.match(captured.err.splitlines()[-1])
     assert summary, "check ends with the number of errors and warnings"
     severities = [severity for *_, severity in diagnostics_of(captured.err)]
@@ -284,10 +279,12 @@ def test_content_read_in_worker_processes_gives_the_same_diagnostics(
 
 def _check_says_what_is_expected(
     name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+) -> pytest.CaptureResult[str]:
+    """`check` on the case's content: exit code 1 and the expected diagnostics; what it printed."""
     bad_cases.make_content(name, tmp_path)
     monkeypatch.chdir(tmp_path)
     code = main(bad_cases.CHECK_ARGS)
     captured = capsys.readouterr()
     assert bad_cases.contract(bad_cases.diagnostics_text(captured.err)) == bad_cases.contract(bad_cases.expected(name))
     assert code == 1
+    return captured
