@@ -44,14 +44,15 @@ def _inputs(content: Path, templates: Path) -> str:
 
 
 def check_content(content: Path, diagnostics: Diagnostics, progress: Progress = QUIET, in_process: bool = False) -> RawContent:
-    """Read and check all content, reporting every problem into `diagnostics`; `in_process`, keep the converted
-    files in this process for the next build too (`serve`)."""
+    """Read and check all content, reporting every problem into `diagnostics`; `in_process`, keep what was read in
+    this process for the next build too (`serve`), which then reads only the files that changed."""
     from timeline.content import load_content
+    from timeline.contentpatch import load_content_again
     from timeline.validate import validate
 
     with cycle_collector_paused():
         progress.update("reading content")
-        raw = load_content(content, diagnostics, in_process)
+        raw = load_content_again(content, diagnostics) if in_process else load_content(content, diagnostics)
         progress.update("checking across files")
         validate(raw, diagnostics)
     return raw

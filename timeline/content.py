@@ -19,11 +19,11 @@ from timeline.collector import cycle_collector_paused
 from timeline.contentfiles import LINK_HINT, LINK_MESSAGE, NOT_REGULAR_HINT, NOT_REGULAR_MESSAGE, Listing, list_folder
 from timeline.controls import CONTROL_HINT, control_position, describe_control
 from timeline.convert import Converted, Job, convert_files, plain_references, read_and_convert, value_at
-from timeline.diagnostics import Diagnostics
+from timeline.diagnostics import Diagnostic, Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.markdown import MarkdownFindings, remember_plain_text
 from timeline.pages import page_name_problem
-from timeline.parsecache import ParseCache, parse_cache
+from timeline.parsecache import ParseCache, StatKey, parse_cache, stat_key_of
 from timeline.schema import EVENT, PAGE, REGISTRIES, SITE
 from timeline.yamlsource import decode_utf8, parse_yaml, read_file
 
@@ -94,12 +94,17 @@ def _display_root(root: Path) -> str:
         return str(root)
 
 
-def _merge(converted: Converted, path: str, raw: RawContent, diagnostics: Diagnostics) -> Any:
+def _merge(converted: Converted, path: str, raw: RawContent, diagnostics: Diagnostics, again: EventRead | None = None) -> Any:
+    """Add a converted file to `raw`, and its problems to `diagnostics`; `again`, as that same conversion was
+    added before (its references and problems are taken from there, and its plain texts are known)."""
     if converted.marks is not None:
         raw.marks[path] = converted.marks
     raw.text_origins[path] = converted.text_origins
     raw.findings[path] = converted.findings
     raw.digests[path] = converted.digest
+    if again is not None:
+        raw.references.extend(again.references)
+        return converted.value
     remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
     raw.references.extend(map(_as_reference, converted.references))
     diagnostics.extend(converted.diagnostics)
@@ -120,18 +125,66 @@ def _convert(text: str, schema: Any, path: str, raw: RawContent, diagnostics: Di
     return _merge(Converted(value, ctx.marks, ctx.text_origins, references, []), path, raw, diagnostics)
 
 
-def load_content(root: Path, diagnostics: Diagnostics, in_process: bool = False) -> RawContent:
+@dataclass
+class EventRead:
+    """What reading one event file gave: its job, its conversion, and what it added to the content and the
+    diagnostics (see LoadRecord)."""
+
+    job: EventJob
+    key: StatKey | None
+    converted: Converted
+    references: list[Reference]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class LoadRecord:
+    """How one reading of the content went, so that the next one in the same process can read only the event files
+    that changed (see contentpatch): the content as it stood before the events were read (a copy), the stat keys of
+    the files other than events, the events folder's listing, the diagnostics up to the events and each event's."""
+
+    before_events: RawContent | None = None
+    other_keys: dict[Path, StatKey | None] = field(default_factory=dict)
+    listing: tuple[list[str], list[str], list[str]] | None = None  # the events folder's (see scan_folder)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    events: list[EventRead] = field(default_factory=list)
+
+
+def load_content(root: Path, diagnostics: Diagnostics, in_process: bool = False, record: LoadRecord | None = None) -> RawContent:
     """Read site.yaml, the registries, every event and every page under `root`; `in_process`, keep what was
-    converted in this process too, for the next build (see parsecache.parse_cache)."""
+    converted in this process too, for the next build (see parsecache.parse_cache). With a `record`, how the reading
+    went is noted in it."""
     raw = RawContent(root)
     if not root.is_dir():
         diagnostics.error(str(root), 1, 1, "the content folder does not exist", "run from the project's root, or pass --content")
         return raw
     with cycle_collector_paused():
-        return _load_all(root, raw, diagnostics, parse_cache(root, in_process))
+        return _load_all(root, raw, diagnostics, parse_cache(root, in_process), record)
 
 
-def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics, cache: ParseCache) -> RawContent:
+def copy_content(raw: RawContent) -> RawContent:
+    """A copy of `raw` whose containers can be changed without changing raw's (the values are shared)."""
+    return RawContent(
+        raw.root,
+        raw.site,
+        raw.registries,
+        dict(raw.events),
+        dict(raw.pages),
+        dict(raw.paths),
+        dict(raw.marks),
+        dict(raw.text_origins),
+        dict(raw.findings),
+        dict(raw.digests),
+        list(raw.references),
+        set(raw.unreadable),
+        dict(raw.unmarked),
+    )
+
+
+def _load_all(
+    root: Path, raw: RawContent, diagnostics: Diagnostics, cache: ParseCache, record: LoadRecord | None = None
+) -> RawContent:
+    start = len(diagnostics.items)
     jobs: list[Job] = [(root / "site.yaml", display_path(root / "site.yaml", root), SITE)]
     raw.paths["site"] = jobs[0][1]
     for name, registry in REGISTRIES.items():
@@ -144,8 +197,10 @@ def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics, cache: Pars
     _refuse_links_and_others(listing, raw, listed)
     events = [file for file in listing.files if not file.name.startswith(".")]
     event_jobs = _event_jobs(raw, events, listed)
+    all_jobs = present + [(file, path, EVENT) for _, _, file, path in event_jobs]
+    keys = [stat_key_of(file) for file, _, _ in all_jobs]
     # every file at once, so that the registries are converted on one core while the events are on the other
-    results = convert_files(present + [(file, path, EVENT) for _, _, file, path in event_jobs], cache)
+    results = convert_files(all_jobs, cache, keys)
     converted = {path: next(results) for _, path, _ in present}
     _load_site(raw, converted.get(raw.paths["site"]), diagnostics)
     for name in REGISTRIES:
@@ -160,8 +215,15 @@ def _load_all(root: Path, raw: RawContent, diagnostics: Diagnostics, cache: Pars
         if value is INVALID:
             raw.unreadable.add(name)
     diagnostics.extend(listed.items)
-    _load_events(raw, event_jobs, results, diagnostics)
-    _load_pages(raw, diagnostics)
+    if record is not None:
+        record.before_events = copy_content(raw)
+        record.other_keys = {file: None for file, _, _ in jobs}  # a missing file: none of its kind may come
+        record.other_keys.update((file, key) for (file, _, _), key in zip(present, keys, strict=False))
+        record.listing = tuple(list(map(os.fspath, found)) for found in (listing.files, listing.links, listing.others))  # type: ignore[assignment]
+        record.diagnostics = diagnostics.items[start:]
+    event_keys = keys[len(present) :]
+    _load_events(raw, event_jobs, event_keys, results, diagnostics, record)
+    load_pages(raw, diagnostics)
     cache.keep_only([file for file, _, _ in jobs] + events)
     cache.save()
     return raw
@@ -229,15 +291,38 @@ def _event_jobs(raw: RawContent, files: list[Path], diagnostics: Diagnostics) ->
     return jobs
 
 
-def _load_events(raw: RawContent, jobs: list[EventJob], results: Iterator[Converted], diagnostics: Diagnostics) -> None:
-    for (event_id, folder, file, path), converted in zip(jobs, results, strict=True):
-        value = _merge(converted, path, raw, diagnostics)
-        if converted.marks is None:
-            raw.unmarked[path] = file
-        if value is INVALID:
-            raw.unreadable.add(f"events/{event_id}")
+def _load_events(
+    raw: RawContent,
+    jobs: list[EventJob],
+    keys: list[StatKey | None],
+    results: Iterator[Converted],
+    diagnostics: Diagnostics,
+    record: LoadRecord | None = None,
+) -> None:
+    for job, key, converted in zip(jobs, keys, results, strict=True):
+        if record is None:
+            load_event(raw, job, converted, diagnostics)
             continue
+        references, reported = len(raw.references), len(diagnostics.items)
+        load_event(raw, job, converted, diagnostics)
+        record.events.append(EventRead(job, key, converted, raw.references[references:], diagnostics.items[reported:]))
+
+
+def load_event(
+    raw: RawContent, job: EventJob, converted: Converted, diagnostics: Diagnostics, again: EventRead | None = None
+) -> None:
+    """Add one converted event file to `raw`, with its problems; `again`, as it was added before (see _merge)."""
+    event_id, folder, file, path = job
+    value = _merge(converted, path, raw, diagnostics, again)
+    if converted.marks is None:
+        raw.unmarked[path] = file
+    if value is INVALID:
+        raw.unreadable.add(f"events/{event_id}")
+    elif again is None:
         _check_event_name(event_id, folder, value, path, raw, diagnostics)
+    if again is not None:
+        diagnostics.items.extend(again.diagnostics)
+    if value is not INVALID:
         raw.events[event_id] = value
 
 
@@ -272,7 +357,7 @@ def _year_words(year: int) -> str:
     return iso_year(year) if year > 0 else f"{iso_year(year)} ({era_year(year)})"
 
 
-def _load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
+def load_pages(raw: RawContent, diagnostics: Diagnostics) -> None:
     listing = list_folder(raw.root / "pages", recursive=False)
     _refuse_links_and_others(listing, raw, diagnostics, events=False)
     for file in (file for file in listing.files if file.suffix == ".md"):

@@ -42,10 +42,17 @@ class Listing:
 
 def list_folder(folder: Path, recursive: bool = True) -> Listing:
     """Everything below `folder` (itself included, when it is a link), sorted; never follows a link."""
-    listing = Listing()
+    files, links, others = scan_folder(folder, recursive)
+    return Listing([Path(f) for f in files], [Path(f) for f in links], [Path(f) for f in others])
+
+
+def scan_folder(folder: Path, recursive: bool = True) -> tuple[list[str], list[str], list[str]]:
+    """list_folder's files, links and others as plain paths (making a Path costs more than a stat)."""
+    files: list[str] = []
+    links: list[str] = []
+    others: list[str] = []
     if os.path.islink(folder):
-        listing.links.append(folder)
-        return listing
+        return files, [os.fspath(folder)], others
     pending = [os.fspath(folder)]
     while pending:
         try:
@@ -54,21 +61,21 @@ def list_folder(folder: Path, recursive: bool = True) -> Listing:
             continue
         for entry in entries:
             if entry.is_symlink():
-                listing.links.append(Path(entry.path))
+                links.append(entry.path)
             elif entry.is_dir(follow_symlinks=False):
                 if recursive and entry.name != "__pycache__":
                     pending.append(entry.path)
             elif entry.is_file(follow_symlinks=False):
-                listing.files.append(Path(entry.path))
+                files.append(entry.path)
             else:
-                listing.others.append(Path(entry.path))
-    for found in (listing.files, listing.links, listing.others):
-        found.sort(key=_parts if os.name == "posix" else None)  # the order of paths, without their slow comparison
-    return listing
+                others.append(entry.path)
+    for found in (files, links, others):
+        found.sort(key=_parts)  # the order of paths by their parts, as pathlib orders them on POSIX
+    return files, links, others
 
 
-def _parts(path: Path) -> tuple[str, ...]:
-    return path.parts
+def _parts(path: str) -> list[str]:
+    return path.split(os.sep)
 
 
 def read_regular_file(file: Path, limit: int) -> bytes:

@@ -18,7 +18,7 @@ from typing import Any
 from timeline.diagnostics import Diagnostics
 from timeline.fields import INVALID, Context, Reference, TextOrigin
 from timeline.markdown import MarkdownFindings, inspect_markdown, plain_text
-from timeline.parsecache import ParseCache, StatKey, dump_group, group_of, stat_key, write_group
+from timeline.parsecache import ParseCache, StatKey, dump_group, group_of, stat_key_of, write_group
 from timeline.schema import EVENT, REGISTRIES, SITE
 from timeline.yamlsource import MAX_BYTES, MAX_REGISTRY_BYTES, MapNode, decode_utf8, is_blank, parse_yaml, read_file
 
@@ -110,14 +110,14 @@ def value_at(value: Any, where: str) -> Any:
 PARALLEL_LOAD_ABOVE = 1000  # files to convert: below this, worker processes cost more than they save
 
 
-def convert_files(jobs: list[Job], cache: ParseCache) -> Iterator[Converted]:
+def convert_files(jobs: list[Job], cache: ParseCache, keys: list[StatKey | None] | None = None) -> Iterator[Converted]:
     """Read and convert files, reusing what the cache holds for unchanged ones; the results in the jobs' order,
     each as soon as it is known, so that the caller puts them together while the rest are being converted.
 
     When there are many to convert, they are converted on every core, a group of the cache at a time (see
     `group_of`): the worker that converts a whole group also writes it into the cache, so the parent only
-    gathers the results and never waits to write the cache."""
-    keys = [_stat_key(file) for file, _, _ in jobs]
+    gathers the results and never waits to write the cache. `keys` are the files' stat keys, when the caller has them."""
+    keys = keys if keys is not None else [stat_key_of(file) for file, _, _ in jobs]
     results: list[Converted | None] = [cache.get(file, path, key) for (file, path, _), key in zip(jobs, keys, strict=True)]
     missing = [index for index, result in enumerate(results) if result is None]
     workers = cores()
@@ -192,10 +192,3 @@ def _convert_group(task: _Task) -> tuple[str, bytes, dict[str, Converted], bool]
 def cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def _stat_key(file: Path) -> StatKey | None:
-    try:
-        return stat_key(file.lstat(), file)
-    except OSError:
-        return None

@@ -65,6 +65,14 @@ def stat_key(info: os.stat_result, file: str | Path | None = None) -> StatKey | 
         return None
 
 
+def stat_key_of(file: Path) -> StatKey | None:
+    """The stat key of a file (not following a link); None when it cannot be known (see stat_key)."""
+    try:
+        return stat_key(file.lstat(), file)
+    except OSError:
+        return None
+
+
 def group_of(file: Path) -> str:
     """Which cache file holds a content file's entry: its folder and the start of its name (an event's month)."""
     return f"{file.parent.name}_{file.name[:7]}"
