@@ -26,7 +26,7 @@ def _run(content: Path) -> dict[str, float]:
     from timeline.content import load_content
     from timeline.diagnostics import Diagnostics
     from timeline.model import build_timeline
-    from timeline.snapshot import save_snapshot
+    from timeline.snapshot import keep_snapshot
     from timeline.validate import validate
 
     diagnostics = Diagnostics()
@@ -48,7 +48,7 @@ def _run(content: Path) -> dict[str, float]:
         timeline = build_timeline(raw) if not diagnostics.errors else None
         started = timed("model", started)
     if timeline is not None and model_key(content) == key:
-        save_snapshot(key, timeline, diagnostics.items)
+        keep_snapshot(content, key, timeline, diagnostics.items, None)
     timed("snapshot (digest again, saved)", started)
     times["total"] = time.perf_counter() - first
     times["errors"] = float(len(diagnostics.errors))

@@ -391,13 +391,14 @@ def test_fragments_kept_within_a_small_bound_give_the_same_site(tmp_path: Path, 
 
 
 def test_serve_reads_the_converted_files_from_disk_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from timeline import parsecache
+    from timeline import contentpatch, parsecache, snapshot
 
-    monkeypatch.setattr(parsecache, "_IN_PROCESS", {})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     content, site = tmp_path / "content", tmp_path / "site"
     shutil.copytree(ROOT / "content", content)
     build(content, ROOT / "templates", site)  # a build: the cache of converted files is on disk now
+    for module in (parsecache, contentpatch, snapshot):  # and `serve` starts as a process of its own
+        monkeypatch.setattr(module, "_IN_PROCESS" if module is not contentpatch else "_LAST", {})
     read: list[str] = []
     original = parsecache.ParseCache._read
 

@@ -83,27 +83,39 @@ def model_key(content: Path) -> str:
 
 def load_model(
     content: Path, diagnostics: Diagnostics, key: str, on_disk: bool = True, progress: Progress = QUIET
-) -> tuple[Timeline | None, bool]:
+) -> tuple[Timeline | None, bool, bool]:
     """The model, from the snapshot of the content with this `model_key` when there is one (see snapshot), else
-    read and checked, then kept (in this process, and `on_disk`); None when any error was found. And whether it is
-    the model of `key`: no file changed while it was read. Without `on_disk` (serve's builds), the converted files
-    are kept in this process as well, for the next build."""
-    from timeline.snapshot import load_snapshot, save_snapshot
+    read and checked, then kept in this process; None when any error was found. Then whether it is the model of
+    `key` (no file changed while it was read), and whether it was made here rather than loaded. Reading starts
+    from what this process read last, else (`on_disk`) from the newest snapshot: only the files that changed since
+    are read, and only the events they hold are made."""
+    from timeline.snapshot import keep_in_process, load_snapshot, take_newest
 
     if key:
         progress.update("loading the kept model")
         with cycle_collector_paused():
             found = load_snapshot(key, diagnostics)
-        if found is not None:
-            return found, True
+            if found is not None:
+                return found, True, False
+            if on_disk:
+                take_newest(content)
     before = len(diagnostics.items)
-    timeline = load_timeline(content, diagnostics, progress, not on_disk)
+    timeline = load_timeline(content, diagnostics, progress, True)
     progress.update("digesting the content")
     if timeline is None or not key or model_key(content) != key:
-        return timeline, False
-    progress.update("keeping the model")
-    save_snapshot(key, timeline, diagnostics.items[before:], on_disk)
-    return timeline, True
+        return timeline, False, True
+    keep_in_process(key, timeline, diagnostics.items[before:])
+    return timeline, True, True
+
+
+def keep_model(content: Path, key: str, timeline: Timeline, items: list[Any]) -> None:
+    """Keep the model this build made, what it was read from and what the later stages remember, for the next
+    command-line build (see snapshot)."""
+    from timeline.contentpatch import record_of
+    from timeline.snapshot import keep_snapshot
+
+    with cycle_collector_paused():
+        keep_snapshot(content, key, timeline, items, record_of(content))
 
 
 def _refuse_unsafe(out: Path, content: Path, templates: Path, found: bool, force: bool) -> None:
@@ -167,12 +179,16 @@ def build_site(
         before = len(diagnostics.items)
         if site and (done := replay(site, lambda: _writer(target, inputs, manifest), diagnostics, progress)):
             return done
-        timeline, stable = load_model(content, diagnostics, key, not preview, progress)
+        timeline, stable, made = load_model(content, diagnostics, key, not preview, progress)
         if timeline is None:
             return None
         listing = (site if stable else "", diagnostics.items[before:])
         writer = _writer(target, inputs, manifest)
-        return _write(timeline, templates, target, out, writer, listing, diagnostics, progress, preview)
+        report = _write(timeline, templates, target, out, writer, listing, diagnostics, progress, preview)
+        if report is not None and stable and made and not preview:
+            progress.update("keeping the model")
+            keep_model(content, key, timeline, listing[1])
+        return report
 
 
 def _writer(target: Path, inputs: str, manifest: Manifest) -> SiteWriter:

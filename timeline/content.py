@@ -96,18 +96,16 @@ def _display_root(root: Path) -> str:
 
 def _merge(converted: Converted, path: str, raw: RawContent, diagnostics: Diagnostics, again: EventRead | None = None) -> Any:
     """Add a converted file to `raw`, and its problems to `diagnostics`; `again`, as that same conversion was
-    added before (its references and problems are taken from there, and its plain texts are known)."""
+    added before (its problems are taken from there, and its plain texts are known)."""
     if converted.marks is not None:
         raw.marks[path] = converted.marks
     raw.text_origins[path] = converted.text_origins
     raw.findings[path] = converted.findings
     raw.digests[path] = converted.digest
-    if again is not None:
-        raw.references.extend(again.references)
-        return converted.value
-    remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
     raw.references.extend(map(_as_reference, converted.references))
-    diagnostics.extend(converted.diagnostics)
+    if again is None:
+        remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
+        diagnostics.extend(converted.diagnostics)
     return converted.value
 
 
@@ -133,7 +131,6 @@ class EventRead:
     job: EventJob
     key: StatKey | None
     converted: Converted
-    references: list[Reference]
     diagnostics: list[Diagnostic]
 
 
@@ -303,9 +300,9 @@ def _load_events(
         if record is None:
             load_event(raw, job, converted, diagnostics)
             continue
-        references, reported = len(raw.references), len(diagnostics.items)
+        reported = len(diagnostics.items)
         load_event(raw, job, converted, diagnostics)
-        record.events.append(EventRead(job, key, converted, raw.references[references:], diagnostics.items[reported:]))
+        record.events.append(EventRead(job, key, converted, diagnostics.items[reported:]))
 
 
 def load_event(

@@ -40,6 +40,17 @@ def load_content_again(root: Path, diagnostics: Diagnostics) -> RawContent:
     return raw
 
 
+def adopt_record(root: Path, record: LoadRecord) -> None:
+    """Take `record` as this process's last reading of `root` (one kept by an earlier build: see snapshot)."""
+    _LAST.clear()
+    _LAST[root] = record
+
+
+def record_of(root: Path) -> LoadRecord | None:
+    """The record of this process's last reading of `root`."""
+    return _LAST.get(root)
+
+
 def _patched(root: Path, record: LoadRecord, diagnostics: Diagnostics) -> RawContent | None:
     """The content read by patching the record's with the changed event files; None when that cannot be done."""
     if record.before_events is None or record.listing is None:
@@ -59,12 +70,10 @@ def _patched(root: Path, record: LoadRecord, diagnostics: Diagnostics) -> RawCon
         if index not in fresh:
             load_event(raw, read.job, read.converted, diagnostics, again=read)
             continue
-        references, reported = len(raw.references), len(diagnostics.items)
+        reported = len(diagnostics.items)
         conversion = next(converted)
         load_event(raw, read.job, conversion, diagnostics)
-        record.events[index] = EventRead(
-            read.job, keys[index], conversion, raw.references[references:], diagnostics.items[reported:]
-        )
+        record.events[index] = EventRead(read.job, keys[index], conversion, diagnostics.items[reported:])
     load_pages(raw, diagnostics)
     parse_cache(root, in_process=True).save()
     return raw
