@@ -36,7 +36,10 @@ class UseCounts:
         self.files[path] = (digest, uses)
         self.total += len(uses)
         for kind, value in uses:
-            self.counts.setdefault(kind, Counter())[value] += 1
+            counted = self.counts.get(kind)
+            if counted is None:
+                counted = self.counts[kind] = Counter()
+            counted[value] += 1
 
     def remove(self, path: str) -> None:
         _, uses = self.files.pop(path)
@@ -93,14 +96,19 @@ def _update(counts: UseCounts, raw: RawContent, changed: set[str], gone: set[str
 
 
 def _count_all(raw: RawContent) -> UseCounts:
+    """Count every reference (at C speed where it can: this is the cost of a check with nothing kept)."""
     counts = UseCounts()
+    pairs = Counter(map(_KIND_VALUE, raw.references))
+    for kind in {kind for kind, _ in pairs}:
+        counts.counts[kind] = Counter()
+    for (kind, value), number in pairs.items():
+        counts.counts[kind][value] = number
+    counts.total = len(raw.references)
+    one = {pair: pair for pair in pairs}.__getitem__  # one object for each use: the kept state pickles it once
     grouped: dict[str, list[tuple[str, str]]] = {}
     for path, references in groupby(raw.references, key=_PATH):
-        grouped.setdefault(path, []).extend(map(_KIND_VALUE, references))
-    for path, uses in grouped.items():
-        counts.trusted = counts.trusted and bool(raw.digests.get(path))
-        counts.add(path, raw.digests.get(path, ""), tuple(uses))
+        grouped.setdefault(path, []).extend(map(one, map(_KIND_VALUE, references)))
     for path, digest in raw.digests.items():
-        if path not in counts.files:
-            counts.add(path, digest, ())
+        counts.files[path] = (digest, tuple(grouped.pop(path, ())))
+    counts.trusted = not grouped  # else a file with references has no digest: its edits could not be told
     return counts

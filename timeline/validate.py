@@ -51,6 +51,9 @@ def validate(raw: RawContent, diagnostics: Diagnostics) -> None:
 class _Record(Diagnostics):
     """Keeps every diagnostic, uncapped: the cap is applied when they are added to the run's diagnostics."""
 
+    def __init__(self) -> None:  # one or four for each event checked: no counts, which are not used
+        self.items = []
+
     def add(self, item: Diagnostic) -> None:
         self.items.append(item)
 
