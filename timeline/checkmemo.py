@@ -39,7 +39,10 @@ def forget() -> None:
 
 
 def kept_state() -> object:
-    """All that is remembered, as plain picklable data."""
+    """All that is remembered, as plain picklable data: pickle it at once, as the next run changes it in place.
+
+    Whoever saves it must find it again only with the same code (as snapshot.py keys a model by the code's
+    digest): what a file's checks find is the same for the same bytes only while the checks are the same."""
     return (FORMAT, dict(_STATE))
 
 
