@@ -146,36 +146,50 @@ def _attributed_texts(event: dict[str, Any]) -> Iterator[tuple[str, str]]:
             yield f"claims[{i}].status_note", claim["status_note"]
 
 
-def check_attribution(raw: RawContent, diagnostics: Diagnostics) -> None:
-    """Report every summary, date note and status note that names a publisher the event does not cite."""
+def publisher_index(raw: RawContent) -> PublisherIndex | None:
+    """The index of the publishers of `raw`'s sources; None when there is nothing to check against."""
     sources = raw.registries.get("sources", {})
     if "sources" in raw.unreadable or not sources:
+        return None
+    return PublisherIndex(sources)
+
+
+def check_attribution(raw: RawContent, diagnostics: Diagnostics) -> None:
+    """Report every summary, date note and status note that names a publisher the event does not cite."""
+    index = publisher_index(raw)
+    if index is None:
         return
-    index = PublisherIndex(sources)
     for event_id, event in raw.events.items():
-        cited: set[str] | None = None  # worked out at the first mention: most texts name no publisher
-        path = raw.paths[f"events/{event_id}"]
-        for where, text in _attributed_texts(event):
-            for offset, written, publishers in index.mentions(text):
-                if cited is None:
-                    cited = cited_publishers([s for s in event.get("sources", []) if isinstance(s, str)], sources)
-                if publishers & cited:
-                    continue
-                nth = len(re.findall(_pattern(written), text[:offset])) + 1
-                line, column = _locate(raw, path, where, written, nth)
-                candidates = sorted(s for p in publishers for s in index.sources_of[p])
-                which = candidates[0] if len(candidates) == 1 else "one of " + ", ".join(candidates)
-                publisher = " or ".join(f"'{p}'" for p in sorted(publishers))
-                as_written = "" if {written} == publishers else f" as '{written}'"
-                diagnostics.error(
-                    path,
-                    line,
-                    column,
-                    f"names the publisher {publisher}{as_written}, but the event cites none of its articles",
-                    f"add {which} (or an article that republishes it) to the event's `sources` if it reports this; "
-                    "otherwise do not name it here",
-                    where,
-                )
+        check_event_attribution(event, raw.paths[f"events/{event_id}"], raw, index, diagnostics)
+
+
+def check_event_attribution(
+    event: dict[str, Any], path: str, raw: RawContent, index: PublisherIndex, diagnostics: Diagnostics
+) -> None:
+    """Report the texts of one event (in file `path`) that name a publisher it does not cite."""
+    sources = raw.registries.get("sources", {})
+    cited: set[str] | None = None  # worked out at the first mention: most texts name no publisher
+    for where, text in _attributed_texts(event):
+        for offset, written, publishers in index.mentions(text):
+            if cited is None:
+                cited = cited_publishers([s for s in event.get("sources", []) if isinstance(s, str)], sources)
+            if publishers & cited:
+                continue
+            nth = len(re.findall(_pattern(written), text[:offset])) + 1
+            line, column = _locate(raw, path, where, written, nth)
+            candidates = sorted(s for p in publishers for s in index.sources_of[p])
+            which = candidates[0] if len(candidates) == 1 else "one of " + ", ".join(candidates)
+            publisher = " or ".join(f"'{p}'" for p in sorted(publishers))
+            as_written = "" if {written} == publishers else f" as '{written}'"
+            diagnostics.error(
+                path,
+                line,
+                column,
+                f"names the publisher {publisher}{as_written}, but the event cites none of its articles",
+                f"add {which} (or an article that republishes it) to the event's `sources` if it reports this; "
+                "otherwise do not name it here",
+                where,
+            )
 
 
 def _locate(raw: RawContent, path: str, where: str, written: str, nth: int) -> tuple[int, int]:

@@ -1,0 +1,108 @@
+"""What the cross-file checks found, remembered between runs and found again by content.
+
+Each check of one event is remembered by the event's id, its display path and the digest of its file, under a
+`context`: the digests of the registries that check reads. A run whose context differs forgets that check's
+results; a run keeps only the results of the events it saw, so the memory holds one run's worth. `serve` checks
+again and again in one process; a build from the command line may save the memory (`kept_state`) and give it
+to a later process (`restore_state`): it is plain data, and correct in a fresh process because nothing in it
+is keyed by an object's identity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMAT = 1
+EventKey = tuple[str, str, str]  # event id, display path, digest of the file's bytes
+_STATE: dict[str, Any] = {}  # what each user of this memory keeps, by its name
+_MADE: dict[str, int] = {}  # results worked out (not found) by the last run, by check: for tests and benchmarks
+
+
+def slot(name: str) -> Any:
+    """What was kept under `name` (None at first)."""
+    return _STATE.get(name)
+
+
+def keep(name: str, value: Any) -> None:
+    """Keep `value` (plain data) under `name` for the next run."""
+    _STATE[name] = value
+
+
+def last_made(name: str) -> int:
+    """How many results the last run of check `name` worked out rather than found."""
+    return _MADE.get(name, 0)
+
+
+def forget() -> None:
+    """Forget everything: the next run checks every event."""
+    _STATE.clear()
+
+
+def kept_state() -> object:
+    """All that is remembered, as plain picklable data: pickle it at once, as the next run changes it in place.
+
+    Whoever saves it must find it again only with the same code (as snapshot.py keys a model by the code's
+    digest): what a file's checks find is the same for the same bytes only while the checks are the same."""
+    return (FORMAT, dict(_STATE))
+
+
+def restore_state(state: object) -> None:
+    """Remember `state` (from `kept_state`, maybe of another process); anything else is ignored."""
+    _STATE.clear()
+    if isinstance(state, tuple) and len(state) == 2 and state[0] == FORMAT and isinstance(state[1], dict):
+        _STATE.update(state[1])
+
+
+def changed_files(digests: dict[str, str]) -> tuple[set[str], set[str]] | None:
+    """The files (display paths) new or changed since the last run, and those gone; None at first. Call once a run."""
+    before: dict[str, str] | None = slot("digests")
+    keep("digests", dict(digests))
+    if before is None:
+        return None
+    return {path for path, _ in digests.items() - before.items()}, before.keys() - digests.keys()
+
+
+class EventMemo:
+    """What one check found for each event, under one context (see the module's docstring).
+
+    An entry is (display path, digest, result); `changed` is what `changed_files` gave. `stale()` are the events to
+    check again: new, changed, or whose result was not to be remembered; the rest keep their results."""
+
+    def __init__(self, name: str, context: tuple[str, ...], changed: tuple[set[str], set[str]] | None) -> None:
+        kept = slot(name)
+        self.name, self.context, self.changed = name, context, changed
+        fresh = kept is None or kept[0] != context or changed is None
+        self.entries: dict[str, tuple[str, str, Any]] = {} if fresh else kept[1]
+        self.again: set[str] = set() if fresh else kept[2]  # events checked every run
+        self.found: set[str] = set() if fresh else kept[3]  # events whose result holds something
+        self.made = 0  # results worked out in this run (not found), remembered or not
+
+    def stale(self, events: dict[str, Any], paths: dict[str, str], digests: dict[str, str]) -> set[str]:
+        """The ids of `events` to check again (every one when nothing was kept); forgets events that are gone."""
+        if not self.entries:
+            return set(events)
+        for event_id in self.entries.keys() - events.keys():
+            del self.entries[event_id]
+        self.found &= self.entries.keys()
+        self.again &= events.keys()
+        stale = (events.keys() - self.entries.keys()) | self.again
+        for path in self.changed[0] if self.changed else ():
+            event_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+            if event_id in events and paths.get(f"events/{event_id}") == path:
+                stale.add(event_id)
+        return stale
+
+    def put(self, event_id: str, path: str, digest: str, value: Any, empty: bool, remember: bool = True) -> None:
+        """`value` was worked out for the event: remember it (unless not to: `remember`, or an event without a
+        digest, whose edits could not be told); `empty`, it holds nothing to report."""
+        self.made += 1
+        self.entries[event_id] = (path, digest, value)
+        (self.found.discard if empty else self.found.add)(event_id)
+        (self.again.discard if remember and digest else self.again.add)(event_id)
+
+    def result(self, event_id: str) -> Any:
+        return self.entries[event_id][2]
+
+    def done(self) -> None:
+        keep(self.name, (self.context, self.entries, self.again, self.found))
+        _MADE[self.name] = self.made
