@@ -7,11 +7,13 @@ from functools import partial
 from timeline.charts.claims import claims_chart
 from timeline.charts.episodes import episode_chart
 from timeline.charts.figures import figures_chart
+from timeline.charts.keys import claims_key, overview_key, places_key, publishers_key, sources_key
 from timeline.charts.layout import Chart, ChartTable
 from timeline.charts.maps import build_maps, map_assets, places_map
 from timeline.charts.memo import drawing, events_key
 from timeline.charts.overview import overview_chart
 from timeline.charts.plotlyjs import plotly_assets, plotly_style_ids, plotly_stylesheet
+from timeline.charts.reads import reads_of
 from timeline.charts.sources import publishers_chart, sources_per_event_chart
 from timeline.model import Timeline
 
@@ -35,22 +37,22 @@ __all__ = [
 
 
 def build_charts(timeline: Timeline) -> dict[str, Chart]:
-    """Every chart of the site, in the order the charts page shows them; a chart whose inputs are those of the
-    last build's is that build's chart."""
-    every_event = events_key(timeline.events)
+    """Every chart of the site, in the order the charts page shows them; a chart drawn from what the last
+    build's was drawn from is that build's chart."""
+    reads = reads_of(timeline)
     with drawing("charts", timeline) as draw:
         charts = [
-            draw("overview", every_event, partial(overview_chart, timeline)),
-            draw("map", every_event, partial(places_map, timeline)),
+            draw("overview", overview_key(timeline, reads), partial(overview_chart, timeline)),
+            draw("map", places_key(reads), partial(places_map, timeline)),
         ]
         charts += [
             draw(f"episode-{e.id}", events_key(timeline.by_episode.get(e.id, ())), partial(episode_chart, timeline, e))
             for e in timeline.episodes
         ]
         charts += [
-            draw("claims", every_event, partial(claims_chart, timeline)),
-            draw("sources-per-event", every_event, partial(sources_per_event_chart, timeline)),
-            draw("publishers", every_event, partial(publishers_chart, timeline)),
-            draw("figures", every_event, partial(figures_chart, timeline)),
+            draw("claims", claims_key(reads), partial(claims_chart, timeline)),
+            draw("sources-per-event", sources_key(timeline, reads), partial(sources_per_event_chart, timeline)),
+            draw("publishers", publishers_key(timeline), partial(publishers_chart, timeline)),
+            draw("figures", events_key(timeline.events), partial(figures_chart, timeline, reads)),
         ]
     return {chart.id: chart for chart in charts if chart is not None}

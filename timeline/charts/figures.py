@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from timeline.charts.layout import Cell, Chart, ChartTable, base_layout, escape, event_link, make_figure, make_trace
+from timeline.charts.reads import EventReads
 from timeline.model import Event, Figure, Timeline
 from timeline.pages import source_pages
 
 FIGURES_SHOWN = 24  # a chart of more disagreements than this shows the widest ones
 
 
-def figures_chart(timeline: Timeline) -> Chart | None:
-    """Numbers that sources report differently, side by side; the widest disagreements when there are many."""
-    differing = differing_figures(timeline)
+def figures_chart(timeline: Timeline, reads: Mapping[str, EventReads] | None = None) -> Chart | None:
+    """Numbers that sources report differently, side by side; the widest disagreements when there are many.
+    `reads`: what the charts read of each event, when the caller has them (their dates in words)."""
+    differing = differing_figures(timeline, reads)
     if not differing:
         return None
     summary = (
@@ -52,14 +55,14 @@ def spread(items: list[tuple[Event, Figure]]) -> float:
     return max(values) / min(values) if min(values) else math.inf
 
 
-def differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure]]]:
+def differing_figures(timeline: Timeline, reads: Mapping[str, EventReads] | None = None) -> dict[str, list[tuple[Event, Figure]]]:
     """Figures by label, in label order, where the sources report more than one value."""
     dated = len(timeline.by_id) >= 2  # with several events, a label is one figure on one date
     by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
     for event in timeline.events:
         if not event.figures:
             continue
-        when = f" ({event.date.human()})" if dated else ""
+        when = f" ({reads[event.id].human if reads else event.date.human()})" if dated else ""
         for figure in event.figures:  # one label within one event is one figure, as each source reports it
             by_label[figure.label + when].append((event, figure))
     return {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}
