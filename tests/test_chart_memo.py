@@ -73,7 +73,8 @@ def drawn(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
         ("claims_chart", lambda t: "claims"),
         ("sources_per_event_chart", lambda t: "sources-per-event"),
         ("publishers_chart", lambda t: "publishers"),
-        ("figures_chart", lambda t, *reads: "figures"),
+        ("draw_figures", lambda t, shown: "figures"),
+        ("shown_figures", lambda t, reads: "figures-shown"),
     ):
         monkeypatch.setattr(charts, name, counting(getattr(charts, name), slot))
     monkeypatch.setattr(maps, "episode_map", counting(maps.episode_map, lambda t, e: f"map-episode-{e.id}"))
@@ -169,9 +170,22 @@ def test_a_new_title_redraws_only_what_shows_titles(content: Path, drawn: Counte
     drawn.clear()
     retitle(content)
     _draw(_model(content, before))
-    # a short timeline lists every event's title in its overview, sources and figures charts
-    assert set(drawn) == {"episode-fall-2022", "overview", "sources-per-event", "figures"}
+    # a short timeline lists every event's title in its overview and sources charts; this event has no figure
+    assert set(drawn) == {"episode-fall-2022", "overview", "sources-per-event"}
     assert all(count == 1 for count in drawn.values())
+
+
+def test_a_new_title_of_an_event_with_shown_figures_redraws_the_figures_but_does_not_choose_them_again(
+    content: Path, drawn: Counter[str]
+) -> None:
+    before = _model(content)
+    first = _draw(before)
+    drawn.clear()
+    _replace(content, "events/2022/2022-07-03-lysychansk-claim.yaml", "title: ", "title: Edited — ")
+    kept = _draw(_model(content, before))
+    assert drawn["figures"] == 1
+    assert "figures-shown" not in drawn
+    assert kept[0]["figures"] != first[0]["figures"]
 
 
 def test_a_new_claim_status_redraws_the_charts_of_statuses_and_no_map(content: Path, drawn: Counter[str]) -> None:
@@ -220,7 +234,8 @@ def test_only_the_last_builds_charts_are_kept(content: Path) -> None:
     assert set(charts_drawn) <= set(state["charts"])
     assert set(maps_drawn) <= set(state["maps"])
     slots = {f"episode-{e.id}" for e in after.episodes} | {"overview", "map", "claims", "sources-per-event", "publishers"}
-    assert set(state["charts"]) == slots | {"figures"}  # an empty chart is kept as such, a deleted one not at all
+    # an empty chart is kept as such (the figures chart here), a deleted episode's not at all
+    assert set(state["charts"]) == slots | {"figures-shown", "figures"}
     assert set(state["maps"]) == {f"map-episode-{e.id}" for e in after.episodes} | {
         f"map-place-{p.id}" for p in after.places.values() if p.located
     }

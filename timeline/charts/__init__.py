@@ -6,8 +6,16 @@ from functools import partial
 
 from timeline.charts.claims import claims_chart
 from timeline.charts.episodes import episode_chart
-from timeline.charts.figures import figures_chart
-from timeline.charts.keys import claims_key, overview_key, places_key, publishers_key, sources_key
+from timeline.charts.figures import draw_figures, figures_chart, shown_figures
+from timeline.charts.keys import (
+    claims_key,
+    figures_key,
+    overview_key,
+    places_key,
+    publishers_key,
+    shown_figures_key,
+    sources_key,
+)
 from timeline.charts.layout import Chart, ChartTable
 from timeline.charts.maps import build_maps, map_assets, places_map
 from timeline.charts.memo import drawing, events_key
@@ -40,19 +48,20 @@ def build_charts(timeline: Timeline) -> dict[str, Chart]:
     """Every chart of the site, in the order the charts page shows them; a chart drawn from what the last
     build's was drawn from is that build's chart."""
     reads = reads_of(timeline)
-    with drawing("charts", timeline) as draw:
+    with drawing("charts", timeline) as kept:
+        shown = kept.draw("figures-shown", shown_figures_key(timeline, reads), partial(shown_figures, timeline, reads))
         charts = [
-            draw("overview", overview_key(timeline, reads), partial(overview_chart, timeline)),
-            draw("map", places_key(reads), partial(places_map, timeline)),
+            kept.draw("overview", overview_key(timeline, reads), partial(overview_chart, timeline)),
+            kept.draw("map", places_key(reads), partial(places_map, timeline)),
         ]
         charts += [
-            draw(f"episode-{e.id}", events_key(timeline.by_episode.get(e.id, ())), partial(episode_chart, timeline, e))
+            kept.draw(f"episode-{e.id}", events_key(timeline.by_episode.get(e.id, ())), partial(episode_chart, timeline, e))
             for e in timeline.episodes
         ]
         charts += [
-            draw("claims", claims_key(reads), partial(claims_chart, timeline)),
-            draw("sources-per-event", sources_key(timeline, reads), partial(sources_per_event_chart, timeline)),
-            draw("publishers", publishers_key(timeline), partial(publishers_chart, timeline)),
-            draw("figures", events_key(timeline.events), partial(figures_chart, timeline, reads)),
+            kept.draw("claims", claims_key(reads), partial(claims_chart, timeline)),
+            kept.draw("sources-per-event", sources_key(timeline, reads), partial(sources_per_event_chart, timeline)),
+            kept.draw("publishers", publishers_key(timeline), partial(publishers_chart, timeline)),
+            kept.draw("figures", figures_key(timeline, shown), partial(draw_figures, timeline, shown)),
         ]
     return {chart.id: chart for chart in charts if chart is not None}

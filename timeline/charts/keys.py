@@ -12,6 +12,7 @@ from collections.abc import Hashable, Iterable
 from operator import attrgetter
 from typing import Any
 
+from timeline.charts.figures import Shown
 from timeline.charts.memo import events_key
 from timeline.charts.overview import AGGREGATE_ABOVE
 from timeline.charts.reads import EventReads
@@ -20,8 +21,8 @@ from timeline.model import Episode, Event, Timeline
 
 Reads = dict[str, EventReads]
 _ID = attrgetter("id")
-_MONTH_STATUS, _PLACES_TRACK, _CLAIMS, _SOURCES, _DAY_PLACES = (
-    attrgetter(name) for name in ("month_status", "places_track", "claims", "sources", "day_places")
+_MONTH_STATUS, _PLACES_TRACK, _CLAIMS, _SOURCES, _DAY_PLACES, _FIGURES = (
+    attrgetter(name) for name in ("month_status", "places_track", "claims", "sources", "day_places", "figures")
 )
 
 
@@ -68,3 +69,14 @@ def episode_map_key(timeline: Timeline, episode: Episode, reads: Reads) -> Hasha
 def place_counts(reads: Reads) -> Counter[str]:
     """How many events name each located place: all a place's locator map shows of the events."""
     return Counter(place for r in reads.values() for place in r.places)
+
+
+def shown_figures_key(timeline: Timeline, reads: Reads) -> Hashable:
+    """Which figures are shown: the labels and values of every event's figures, its date, its id, and whether
+    labels are dated (with more than one event)."""
+    return len(timeline.by_id) >= 2, tuple(reads), tuple(map(_FIGURES, reads.values()))
+
+
+def figures_key(timeline: Timeline, shown: Shown) -> Hashable | None:
+    """The figures chart: the figures shown and the events they are on (their titles, sources and figures)."""
+    return shown, events_key(timeline.by_id[event_id] for _, items in shown[1] for event_id, _ in items)

@@ -360,12 +360,13 @@ def build_maps(timeline: Timeline) -> dict[str, Chart]:
 
     reads = reads_of(timeline)
     counts = place_counts(reads)
-    with drawing("maps", timeline) as draw:
+    with drawing("maps", timeline) as kept:
         maps = [
-            draw(f"map-episode-{e.id}", episode_map_key(timeline, e, reads), partial(episode_map, timeline, e))
+            kept.draw(f"map-episode-{e.id}", episode_map_key(timeline, e, reads), partial(episode_map, timeline, e))
             for e in timeline.episodes
         ]
         maps += [
-            draw(f"map-place-{p.id}", counts[p.id], partial(place_map, timeline, p)) for p in on_map(timeline.places.values())
+            kept.draw(f"map-place-{p.id}", counts[p.id], partial(place_map, timeline, p))
+            for p in on_map(timeline.places.values())
         ]
     return {chart.id: chart for chart in maps if chart is not None}

@@ -12,18 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from operator import attrgetter
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from timeline import eventmemo
-from timeline.charts.layout import Chart
 from timeline.model import Event, Timeline
 
 T = TypeVar("T")
-Draw = Callable[[str, Hashable | None, Callable[[], Chart | None]], Chart | None]
 
 _ID, _DIGEST = attrgetter("id"), attrgetter("digest")
 # group ("charts", "maps") -> slot (a chart's id) -> (key, chart or None) of the last build
-_KEPT: dict[str, dict[str, tuple[Hashable, Chart | None]]] = {}
+_KEPT: dict[str, dict[str, tuple[Hashable, Any]]] = {}
 
 
 def events_key(events: Iterable[Event]) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -34,35 +31,32 @@ def events_key(events: Iterable[Event]) -> tuple[tuple[str, ...], tuple[str, ...
     return None if "" in digests else (tuple(map(_ID, events)), digests)
 
 
-def reads(kind: str, timeline: Timeline, events: Iterable[Event], read: Callable[[Event], T]) -> tuple[T, ...]:
-    """`read(event)` for each event, remembered per event (by id and file digest) among the same shared content:
-    what a chart reads of the events, to draw from and to key the chart by. `read` must depend on nothing but
-    the event and the shared content, and give plain data."""
-    return tuple(eventmemo.remembered(f"chart-{kind}", timeline, event, read) for event in events)
+class Round:
+    """A round of drawing: `draw(slot, key, make)` gives what was kept for `slot` when it was made from the same
+    `key` (and the same shared content), else `make()`; a None key, or a model made without its files, always
+    makes. What `make` gives must be picklable (a Chart, or plain data a chart is drawn from)."""
+
+    def __init__(self, before: dict[str, tuple[Hashable, Any]], shared_digest: str) -> None:
+        self.before, self.shared_digest = before, shared_digest
+        self.now: dict[str, tuple[Hashable, Any]] = {}
+
+    def draw(self, slot: str, key: Hashable | None, make: Callable[[], T]) -> T:
+        if key is None or not self.shared_digest:
+            return make()
+        key = (self.shared_digest, key)
+        kept = self.before.get(slot)
+        made: T = kept[1] if kept is not None and kept[0] == key else make()
+        self.now[slot] = (key, made)
+        return made
 
 
 @contextmanager
-def drawing(group: str, timeline: Timeline) -> Iterator[Draw]:
-    """A round of drawing: `draw(slot, key, make)` gives the chart kept for `slot` when it was drawn from the same
-    `key` (and the same shared content), else `make()`; a None key always draws. When the round ends, the group
-    keeps only the charts of this round."""
-    if not timeline.shared_digest:  # a model made without its files: nothing to tell its content by
-        yield lambda slot, key, make: make()
-        return
-    before = _KEPT.get(group, {})
-    now: dict[str, tuple[Hashable, Chart | None]] = {}
-
-    def draw(slot: str, key: Hashable | None, make: Callable[[], Chart | None]) -> Chart | None:
-        if key is None:
-            return make()
-        key = (timeline.shared_digest, key)
-        kept = before.get(slot)
-        chart = kept[1] if kept is not None and kept[0] == key else make()
-        now[slot] = (key, chart)
-        return chart
-
-    yield draw
-    _KEPT[group] = now
+def drawing(group: str, timeline: Timeline) -> Iterator[Round]:
+    """A round of drawing for `group`; when it ends, the group keeps only what this round drew or took."""
+    drawn = Round(_KEPT.get(group, {}), timeline.shared_digest)
+    yield drawn
+    if timeline.shared_digest:
+        _KEPT[group] = drawn.now
 
 
 def kept_state() -> object:

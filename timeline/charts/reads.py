@@ -26,7 +26,7 @@ class EventReads(NamedTuple):
     places: tuple[str, ...]  # ids of its places that have coordinates
     day_places: tuple[CalendarDay, tuple[str, ...]]  # its midpoint, its located places
     places_track: tuple[tuple[str, ...], str]  # its located places, its main tag
-    human: str  # its date in words
+    figures: tuple[str, tuple[tuple[str, float], ...]]  # its date in words; the label and value of each figure
 
 
 def _read(event: Event) -> EventReads:
@@ -38,7 +38,7 @@ def _read(event: Event) -> EventReads:
         places=places,
         day_places=(event.date.midpoint, places),
         places_track=(places, track_of(event)),
-        human=event.date.human(),
+        figures=(event.date.human(), tuple((figure.label, figure.value) for figure in event.figures)),
     )
 
 
