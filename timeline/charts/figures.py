@@ -4,27 +4,53 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from timeline.charts.layout import Cell, Chart, ChartTable, base_layout, escape, event_link, make_figure, make_trace
+from timeline.charts.reads import EventReads
 from timeline.model import Event, Figure, Timeline
 from timeline.pages import source_pages
 
 FIGURES_SHOWN = 24  # a chart of more disagreements than this shows the widest ones
 
 
-def figures_chart(timeline: Timeline) -> Chart | None:
-    """Numbers that sources report differently, side by side; the widest disagreements when there are many."""
-    differing = differing_figures(timeline)
-    if not differing:
+# how many figures differ, and the ones shown: each label with its items as (event id, index among its figures)
+Shown = tuple[int, tuple[tuple[str, tuple[tuple[str, int], ...]], ...]]
+
+
+def figures_chart(timeline: Timeline, reads: Mapping[str, EventReads] | None = None) -> Chart | None:
+    """Numbers that sources report differently, side by side; the widest disagreements when there are many.
+    `reads`: what the charts read of each event, when the caller has them (their dates in words)."""
+    return draw_figures(timeline, shown_figures(timeline, reads))
+
+
+def shown_figures(timeline: Timeline, reads: Mapping[str, EventReads] | None = None) -> Shown:
+    """Which figures the chart shows: every one the sources disagree on, or the widest disagreements. Reading
+    every event's figures is the costly part; this choice depends on their labels, values and dates only."""
+    differing = differing_figures(timeline, reads)
+    shown = list(differing)
+    if len(differing) > FIGURES_SHOWN:
+        shown = sorted(sorted(differing, key=lambda label: (-spread(differing[label]), label))[:FIGURES_SHOWN])
+    return len(differing), tuple(
+        (label, tuple((event.id, event.figures.index(figure)) for event, figure in differing[label])) for label in shown
+    )
+
+
+def draw_figures(timeline: Timeline, shown: Shown) -> Chart | None:
+    """The chart of the figures `shown` (from `shown_figures`): their values, sources and events."""
+    count, labels = shown
+    if not count:
         return None
+    differing = {
+        label: [(timeline.by_id[event_id], timeline.by_id[event_id].figures[index]) for event_id, index in items]
+        for label, items in labels
+    }
     summary = (
-        f"{len(differing)} {'figure' if len(differing) == 1 else 'figures'} on which the sources disagree, "
+        f"{count} {'figure' if count == 1 else 'figures'} on which the sources disagree, "
         "each value beside the publisher that reported it."
     )
-    if len(differing) > FIGURES_SHOWN:
-        widest = sorted(differing, key=lambda label: (-spread(differing[label]), label))[:FIGURES_SHOWN]
-        differing = {label: differing[label] for label in sorted(widest)}
+    if count > FIGURES_SHOWN:
         summary += f" Shown: the {FIGURES_SHOWN} widest disagreements; every figure is on its event's page."
     traces = []
     rows: list[tuple[Cell, ...]] = []
@@ -52,14 +78,14 @@ def spread(items: list[tuple[Event, Figure]]) -> float:
     return max(values) / min(values) if min(values) else math.inf
 
 
-def differing_figures(timeline: Timeline) -> dict[str, list[tuple[Event, Figure]]]:
+def differing_figures(timeline: Timeline, reads: Mapping[str, EventReads] | None = None) -> dict[str, list[tuple[Event, Figure]]]:
     """Figures by label, in label order, where the sources report more than one value."""
     dated = len(timeline.by_id) >= 2  # with several events, a label is one figure on one date
     by_label: dict[str, list[tuple[Event, Figure]]] = defaultdict(list)
     for event in timeline.events:
         if not event.figures:
             continue
-        when = f" ({event.date.human()})" if dated else ""
+        when = f" ({reads[event.id].figures[0] if reads else event.date.human()})" if dated else ""
         for figure in event.figures:  # one label within one event is one figure, as each source reports it
             by_label[figure.label + when].append((event, figure))
     return {label: items for label, items in sorted(by_label.items()) if len({f.value for _, f in items}) > 1}

@@ -11,11 +11,13 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from typing import Any, NamedTuple, Protocol, cast
 
 from timeline.charts.layout import TRACK_COLOURS, Cell, Chart, ChartTable, base_layout, day_text, escape, make_figure, track_of
+from timeline.charts.memo import drawing
+from timeline.charts.reads import reads_of
 from timeline.model import Episode, Event, Place, Timeline
 
 # plotly.js names a base map `<scope>_<resolution>m`; the smallest whose scope holds every place is used.
@@ -352,7 +354,19 @@ def place_map(timeline: Timeline, place: Located) -> Chart:
 
 
 def build_maps(timeline: Timeline) -> dict[str, Chart]:
-    """The maps of the episode and place pages, by id (`map-episode-<id>`, `map-place-<id>`)."""
-    maps = [episode_map(timeline, episode) for episode in timeline.episodes]
-    maps += [place_map(timeline, place) for place in on_map(timeline.places.values())]
+    """The maps of the episode and place pages, by id (`map-episode-<id>`, `map-place-<id>`); a map whose events
+    are those of the last build's is that build's map."""
+    from timeline.charts.keys import episode_map_key, place_counts  # keys mirror the charts: they import this module's
+
+    reads = reads_of(timeline)
+    counts = place_counts(reads)
+    with drawing("maps", timeline) as kept:
+        maps = [
+            kept.draw(f"map-episode-{e.id}", episode_map_key(timeline, e, reads), partial(episode_map, timeline, e))
+            for e in timeline.episodes
+        ]
+        maps += [
+            kept.draw(f"map-place-{p.id}", counts[p.id], partial(place_map, timeline, p))
+            for p in on_map(timeline.places.values())
+        ]
     return {chart.id: chart for chart in maps if chart is not None}
