@@ -6,12 +6,12 @@ import hashlib
 import os
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from timeline.edtf import EdtfDate
+from timeline.modelindex import index, related_index, related_of
 
 
 @dataclass(frozen=True)
@@ -203,11 +203,13 @@ class Timeline:
     republished_by: dict[str, tuple[Source, ...]] = field(default_factory=dict)
     related_by: dict[str, tuple[Event, ...]] = field(default_factory=dict)  # event id -> events that name it
     shared_digest: str = ""  # of every content file but the events: site, registries, pages
+    related_events: dict[str, tuple[Event, ...]] | None = None  # what `related` gives, where not (): see modelindex
 
     def related(self, event: Event) -> tuple[Event, ...]:
         """Events the event names as related, and events that name it, in date order."""
-        ids = set(event.related_ids) | {e.id for e in self.related_by.get(event.id, ())}
-        return tuple(sorted((self.by_id[i] for i in ids), key=lambda e: (e.date.sort_key, e.id)))
+        if self.related_events is None:  # a model made by hand, without the index
+            return related_of(event, self.by_id, self.related_by)
+        return self.related_events.get(event.id, ())
 
     def original_of(self, source: Source) -> Source:
         """Follow `republishes` to the source nothing further is copied from."""
@@ -253,14 +255,6 @@ def _interlude(episodes: tuple[Episode, ...], gap: int, events: tuple[Event, ...
     return Interlude(f"between-{before.id}-and-{after.id}", title, "between two episodes", events)
 
 
-def _index(events: Iterable[Event], keys: Any) -> dict[str, tuple[Event, ...]]:
-    index: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        for key in keys(event):
-            index[key].append(event)
-    return {key: tuple(value) for key, value in sorted(index.items())}
-
-
 def _root(source_id: str, sources: dict[str, dict[str, Any]]) -> str:
     while sources[source_id].get("republishes"):
         source_id = sources[source_id]["republishes"]
@@ -272,28 +266,38 @@ def build_timeline(raw: Any, previous: Timeline | None = None) -> Timeline:
 
     An event depends only on its own file and the shared content (site, registries, pages), so when the
     `previous` model (serve's last) was made from the same shared content, its registry entries are taken as
-    they are, and so is each event whose file is unchanged: only edited and new events are made."""
+    they are, and so is each event whose file is unchanged: only edited and new events are made. The indexes then
+    keep the previous model's entries whose events are unchanged (see modelindex)."""
     shared_digest = _shared_digest(raw)
     if previous is not None and previous.shared_digest == shared_digest:
         site, pages = previous.site, previous.pages
         actors, places, sources, tags = previous.actors, previous.places, previous.sources, previous.tags
         ordered_episodes, kept = previous.episodes, previous.by_id
+        before: Timeline | None = previous
     else:
         site, pages = _site(raw.site), _pages(raw)
         actors, places, sources, tags, ordered_episodes = _registries(raw.registries)
-        kept = {}
+        kept, before = {}, None
     made = _Registries(actors, places, sources, tags, {e.id: e for e in ordered_episodes}, ordered_episodes)
     events = []
+    changed = {event_id for event_id in kept if event_id not in raw.events}  # deleted
     for event_id, data in raw.events.items():
         digest = raw.digests.get(raw.paths[f"events/{event_id}"], "")
         old = kept.get(event_id)
-        events.append(old if old is not None and digest and old.digest == digest else _event(event_id, data, digest, made, raw))
+        if old is not None and digest and old.digest == digest:
+            events.append(old)
+        else:
+            events.append(_event(event_id, data, digest, made, raw))
+            changed.add(event_id)
     events.sort(key=lambda e: (e.date.sort_key, e.id))
     ordered = tuple(events)
     republished_by: dict[str, list[Source]] = defaultdict(list)
     for source in sources.values():
         if source.republishes:
             republished_by[source.republishes].append(source)
+    by_id = {e.id: e for e in ordered}
+    related_by = index(ordered, lambda e: e.related_ids, getattr(before, "related_by", None))
+    related_before = (before.related_events, changed) if before is not None and before.related_events is not None else None
     return Timeline(
         site=site,
         episodes=ordered_episodes,
@@ -303,15 +307,16 @@ def build_timeline(raw: Any, previous: Timeline | None = None) -> Timeline:
         tags=tags,
         events=ordered,
         pages=pages,
-        by_id={e.id: e for e in ordered},
-        by_actor=_index(ordered, lambda e: [a.id for a in e.all_actors]),
-        by_place=_index(ordered, lambda e: [p.id for p in e.places]),
-        by_tag=_index(ordered, lambda e: [t.id for t in e.tags]),
-        by_episode=_index(ordered, lambda e: [e.episode.id] if e.episode else []),
-        by_source=_index(ordered, lambda e: sorted({s.id for s in e.sources})),
+        by_id=by_id,
+        by_actor=index(ordered, lambda e: [a.id for a in e.all_actors], getattr(before, "by_actor", None)),
+        by_place=index(ordered, lambda e: [p.id for p in e.places], getattr(before, "by_place", None)),
+        by_tag=index(ordered, lambda e: [t.id for t in e.tags], getattr(before, "by_tag", None)),
+        by_episode=index(ordered, lambda e: [e.episode.id] if e.episode else [], getattr(before, "by_episode", None)),
+        by_source=index(ordered, lambda e: sorted({s.id for s in e.sources}), getattr(before, "by_source", None)),
         republished_by={k: tuple(v) for k, v in sorted(republished_by.items())},
-        related_by=_index(ordered, lambda e: e.related_ids),
+        related_by=related_by,
         shared_digest=shared_digest,
+        related_events=related_index(ordered, by_id, related_by, related_before),
     )
 
 

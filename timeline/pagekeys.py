@@ -22,24 +22,74 @@ from timeline import __version__
 from timeline.files import files_under
 from timeline.model import Actor, Episode, Event, Page, Place, Site, Source, Tag, Timeline
 from timeline.pages import PageSpec
+from timeline.parsecache import stat_key
 from timeline.theme import template_folders
 
 _SHARED_ENTRIES = (Actor, Episode, Page, Place, Site, Source, Tag)  # covered by the timeline's shared digest
 
 
+_MEMORY: dict[str, Any] = {"builds": {}, "build": "", "pages": {}}
+"""What keys were made from, by content (kept between runs: see kept_state): the build key by the stat keys of the
+code and template files (see digests) and the shared digest; under the last build key, each page whose context
+holds only events by its fields and its events' ids and file digests."""
+_LAST: dict[str, tuple[PageSpec, str, str]] = {}  # path -> the page last keyed there, what beyond it the key used, key
+_BOUND = {"pages": 10_000}  # entries kept per path: twice the pages of the last timeline keyed, at least
+BUILDS_KEPT = 8
+
+
 def build_key(timeline: Timeline, templates: Path) -> str:
     """What every page depends on: code, templates, plotly, the clock and the shared content."""
-    hasher = hashlib.sha256(f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-    for number, folder in enumerate((Path(__file__).parent, *template_folders(templates))):
-        for path in files_under(folder):  # by their place in the folder, never where the checkout is
-            hasher.update(f"{number}:{os.path.relpath(path, folder)}\0".encode())
-            hasher.update(Path(path).read_bytes())
+    head = f"{__version__}|{version('plotly')}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
+    files = [
+        (number, os.path.relpath(path, folder), path)  # by their place in the folder, never where the checkout is
+        for number, folder in enumerate((Path(__file__).parent, *template_folders(templates)))
+        for path in files_under(folder)
+    ]
+    stats = [stat_key(os.stat(path)) for _, _, path in files]
+    seen = repr((head, [(number, relative, stat) for (number, relative, _), stat in zip(files, stats, strict=True)]))
+    found = hashlib.sha256(f"{seen}\0{timeline.shared_digest}".encode()).hexdigest()
+    builds: dict[str, str] = _MEMORY["builds"]
+    if found in builds and None not in stats:
+        return builds[found]
+    hasher = hashlib.sha256(head.encode())
+    for number, relative, path in files:
+        hasher.update(f"{number}:{relative}\0".encode())
+        hasher.update(Path(path).read_bytes())
     hasher.update(timeline.shared_digest.encode())
-    return hasher.hexdigest()
+    key = hasher.hexdigest()
+    if None not in stats:  # no file was changing while it was read
+        while len(builds) >= BUILDS_KEPT:
+            del builds[next(iter(builds))]
+        builds[found] = key
+    _BOUND["pages"] = 2 * (len(timeline.events) + len(timeline.actors) + len(timeline.places) + len(timeline.tags)) + 1000
+    return key
 
 
 def page_key(page: PageSpec, build: str, all_events: str) -> str:
-    """The digest of everything `page` is made from; `all_events` digests every event's file."""
+    """The digest of everything `page` is made from; `all_events` digests every event's file.
+
+    The same page (the plan took it again, see pages._again) under the same keys has the key it had; a page whose
+    context holds only events has the key it had under this build key with the same fields and events."""
+    used = build + all_events if page.uses_all_events else build
+    last = _LAST.get(page.path)
+    if last is not None and last[0] is page and last[1] == used:
+        return last[2]
+    if len(_LAST) > _BOUND["pages"]:
+        _LAST.clear()
+    made_of = _events_only(page, all_events)
+    if made_of is None:
+        key = _page_key(page, build, all_events)
+    else:
+        if _MEMORY["build"] != build or len(_MEMORY["pages"]) > _BOUND["pages"]:
+            _MEMORY.update(build=build, pages={})
+        known = _MEMORY["pages"].get(page.path)
+        key = known[1] if known is not None and known[0] == made_of else _page_key(page, build, all_events)
+        _MEMORY["pages"][page.path] = (made_of, key)
+    _LAST[page.path] = (page, used, key)
+    return key
+
+
+def _page_key(page: PageSpec, build: str, all_events: str) -> str:
     parts = [build, page.path, page.template, page.title, page.description, str(page.in_sitemap)]
     if page.uses_all_events:
         parts.append(all_events)
@@ -48,8 +98,42 @@ def page_key(page: PageSpec, build: str, all_events: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
+def _events_only(page: PageSpec, all_events: str) -> tuple[Any, ...] | None:
+    """What the key of a page whose context holds only events (an event page) is made of beyond the build key, by
+    content; None for any other page."""
+    made_of: list[Any] = [page.template, page.title, page.description, page.in_sitemap, page.uses_all_events]
+    if page.uses_all_events:
+        made_of.append(all_events)
+    for name, value in (*page.context.items(), ("", page.depends_on)):
+        if type(value) is Event:
+            made_of.append((name, value.id, value.digest))
+        elif value is None:
+            made_of.append((name,))
+        elif type(value) is tuple and all(type(item) is Event for item in value):
+            made_of.append((name, tuple((item.id, item.digest) for item in value)))
+        else:
+            return None
+    return tuple(made_of)
+
+
 def all_events_key(timeline: Timeline) -> str:
     return hashlib.sha256("".join(f"{e.id}:{e.digest}\n" for e in timeline.events).encode()).hexdigest()
+
+
+FORMAT = 1
+
+
+def kept_state() -> object:
+    """The memory of keys, as plain data to pickle: see restore_state."""
+    return (FORMAT, {"builds": dict(_MEMORY["builds"]), "build": _MEMORY["build"], "pages": dict(_MEMORY["pages"])})
+
+
+def restore_state(state: object) -> None:
+    """Take back a memory of keys from kept_state (of any process); anything else is ignored."""
+    if isinstance(state, tuple) and len(state) == 2 and state[0] == FORMAT and isinstance(state[1], dict):
+        memory = state[1]
+        if isinstance(memory.get("builds"), dict) and isinstance(memory.get("pages"), dict):
+            _MEMORY.update(builds=dict(memory["builds"]), build=str(memory.get("build", "")), pages=dict(memory["pages"]))
 
 
 def _describe(value: Any) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from operator import is_
+from typing import Any, TypeVar
 
 from timeline.calendarday import CalendarDay, era_year, iso_year
 from timeline.edtf import MONTHS
@@ -35,6 +37,8 @@ class PageSpec:
         """Relative path from this page back to the site root."""
         return "../" * self.path.count("/")
 
+
+T = TypeVar("T")
 
 SITE_FOLDERS = frozenset(
     {
@@ -217,14 +221,14 @@ def months_of(timeline: Timeline) -> list[Month]:
     for event in timeline.events:
         by_month.setdefault((event.date.first_day.year, event.date.first_day.month), []).append(event)
     mark_ce = any(year < 1 for year, _ in by_month)
-    return [
-        Month(
-            month_key(CalendarDay(year, month, 1)),
-            f"{MONTHS[month - 1]} {era_year(year, mark_ce=mark_ce)}",
-            tuple(by_month[(year, month)]),
-        )
-        for year, month in sorted(by_month)
-    ]
+    months = []
+    for year, month in sorted(by_month):
+        key, label = month_key(CalendarDay(year, month, 1)), f"{MONTHS[month - 1]} {era_year(year, mark_ce=mark_ce)}"
+        old, events = _LAST["months"].get(key), by_month[(year, month)]
+        same = old is not None and old.label == label and len(old.events) == len(events) and all(map(is_, old.events, events))
+        months.append(old if same and old is not None else Month(key, label, tuple(events)))
+    _LAST["months"] = {month.key: month for month in months}
+    return months
 
 
 def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list[EpisodeSection]:
@@ -240,7 +244,10 @@ def home_sections(timeline: Timeline, months: list[Month] | None = None) -> list
         if months is None:
             sections.append(EpisodeSection(section_id, title, events, episode, len(events), where=where))
             continue
-        keys = {month_key(e.date.first_day) for e in events}
+        keys = {
+            month_key(CalendarDay(year, month, 1))
+            for year, month in {(e.date.first_day.year, e.date.first_day.month) for e in events}
+        }
         linked = tuple(m for m in months if m.key in keys)
         sections.append(EpisodeSection(section_id, title, events[:preview], episode, len(events), linked, where))
     return sections
@@ -273,6 +280,37 @@ def filter_options(timeline: Timeline, events: tuple[Event, ...]) -> dict[str, l
     }
 
 
+_LAST: dict[str, dict[str, Any]] = {"months": {}, "events": {}, "lists": {}, "month pages": {}}
+"""The last plan's months and pages, with what each was made from (the same objects, never copies): `serve` plans
+again after every edit from a model that shares its unchanged events, index entries and related events with the
+last (see modelindex), and takes the pages made from the same objects as they were. A fresh model shares nothing
+and makes every page; pagekeys then knows a page taken again by its identity."""
+
+
+def _again(kind: str, key: str, made_from: tuple[Any, ...], make: Callable[..., T], *args: Any, **options: Any) -> T:
+    """`make(*args, **options)`, or what it gave in the last plan for `key` when that was made from the same objects."""
+    old = _LAST[kind].get(key)
+    if old is not None and len(old[0]) == len(made_from) and all(map(is_, old[0], made_from)):
+        made: T = old[1]
+    else:
+        made = make(*args, **options)
+    _NEXT[kind][key] = (made_from, made)
+    return made
+
+
+def _month_page(month: Month, previous_month: Month | None, next_month: Month | None) -> PageSpec:
+    context = {"month": month, "previous_month": previous_month, "next_month": next_month}
+    return PageSpec(month.path, "month.html", month.label, context, f"Events of {month.label}.")
+
+
+def _event_page(event: Event, related: tuple[Event, ...], previous_event: Event | None, next_event: Event | None) -> PageSpec:
+    context = {"event": event, "related": related, "previous_event": previous_event, "next_event": next_event}
+    return PageSpec(f"events/{event.id}/", "event.html", event.title, context)
+
+
+_NEXT: dict[str, dict[str, Any]] = {"events": {}, "lists": {}, "month pages": {}}  # what this plan made, for the next
+
+
 def _overview(path: str, template: str, title: str, description: str) -> PageSpec:
     """A page about the whole timeline: its template reads the timeline's indexes."""
     return PageSpec(path, template, title, {}, description, uses_all_events=True)
@@ -294,40 +332,52 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
             uses_all_events=True,
         ),
     ]
+    for kind in _NEXT:
+        _NEXT[kind] = {}
     for index, month in enumerate(months or []):
-        context = {
-            "month": month,
-            "previous_month": months[index - 1] if index else None,  # type: ignore[index]
-            "next_month": months[index + 1] if index + 1 < len(months) else None,  # type: ignore[arg-type,index]
-        }
-        pages.append(PageSpec(month.path, "month.html", month.label, context, f"Events of {month.label}."))
+        previous_month = months[index - 1] if index else None  # type: ignore[index]
+        next_month = months[index + 1] if index + 1 < len(months) else None  # type: ignore[arg-type,index]
+        around = (month, previous_month, next_month)
+        pages.append(_again("month pages", month.key, around, _month_page, *around))
     events = timeline.events
     for index, event in enumerate(events):
-        context = {
-            "event": event,
-            "related": timeline.related(event),
-            "previous_event": events[index - 1] if index else None,
-            "next_event": events[index + 1] if index + 1 < len(events) else None,
-        }
-        pages.append(PageSpec(f"events/{event.id}/", "event.html", event.title, context))
+        previous_event = events[index - 1] if index else None
+        next_event = events[index + 1] if index + 1 < len(events) else None
+        shown = (event, timeline.related(event), previous_event, next_event)
+        pages.append(_again("events", event.id, shown, _event_page, *shown))
     pages.append(_overview("episodes/", "episodes.html", "Episodes", "The episodes the timeline covers."))
     for episode in timeline.episodes:
-        events = timeline.by_episode.get(episode.id, ())
-        pages += list_pages(
-            f"episodes/{episode.id}/", "episode.html", episode.title, {"episode": episode}, events, first_shows_all=True
+        path, events = f"episodes/{episode.id}/", timeline.by_episode.get(episode.id, ())
+        context: dict[str, Any] = {"episode": episode}
+        pages += _again(
+            "lists",
+            path,
+            (episode, events),
+            list_pages,
+            path,
+            "episode.html",
+            episode.title,
+            context,
+            events,
+            first_shows_all=True,
         )
     pages.append(_overview("actors/", "actors.html", "Actors", "Everyone who acts or speaks in the timeline."))
     for actor in timeline.actors.values():
-        events = timeline.by_actor.get(actor.id, ())
-        pages += list_pages(f"actors/{actor.id}/", "actor.html", actor.name, {"actor": actor}, events, actor.role)
+        path, events = f"actors/{actor.id}/", timeline.by_actor.get(actor.id, ())
+        pages += _again(
+            "lists", path, (actor, events), list_pages, path, "actor.html", actor.name, {"actor": actor}, events, actor.role
+        )
     pages.append(_overview("places/", "places.html", "Places", "The places the timeline mentions."))
     for place in timeline.places.values():
-        events = timeline.by_place.get(place.id, ())
-        pages += list_pages(f"places/{place.id}/", "place.html", place.name, {"place": place}, events)
+        path, events = f"places/{place.id}/", timeline.by_place.get(place.id, ())
+        pages += _again("lists", path, (place, events), list_pages, path, "place.html", place.name, {"place": place}, events)
     pages.append(_overview("tags/", "tags.html", "Tags", "The tags events are filed under."))
     for tag in timeline.tags.values():
-        events = timeline.by_tag.get(tag.id, ())
-        pages += list_pages(f"tags/{tag.id}/", "tag.html", tag.label, {"tag": tag}, events, tag.description)
+        path, events = f"tags/{tag.id}/", timeline.by_tag.get(tag.id, ())
+        pages += _again(
+            "lists", path, (tag, events), list_pages, path, "tag.html", tag.label, {"tag": tag}, events, tag.description
+        )
+    _LAST.update(_NEXT)
     pages += bibliography_pages(timeline)
     search = {"filters": filter_options(timeline, timeline.events), "months": months or []}
     pages.append(PageSpec("search/", "search.html", "Search", search, "Search every event.", uses_all_events=True))
