@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-FORMAT = 1
+FORMAT = 2
 EventKey = tuple[str, str, str]  # event id, display path, digest of the file's bytes
 _STATE: dict[str, Any] = {}  # what each user of this memory keeps, by its name
 _MADE: dict[str, int] = {}  # results worked out (not found) by the last run, by check: for tests and benchmarks
@@ -38,19 +38,63 @@ def forget() -> None:
     _STATE.clear()
 
 
-def kept_state() -> object:
-    """All that is remembered, as plain picklable data: pickle it at once, as the next run changes it in place.
+def kept_state() -> dict[Any, Any]:
+    """All that is remembered, as a flat dict of values never changed in place (see memories): each slot's parts
+    under (slot, part), and a kept mapping's entries each under (slot, part, key).
 
     Whoever saves it must find it again only with the same code (as snapshot.py keys a model by the code's
     digest): what a file's checks find is the same for the same bytes only while the checks are the same."""
-    return (FORMAT, dict(_STATE))
+    from timeline.uses import UseCounts
+
+    flat: dict[Any, Any] = {("format",): FORMAT}
+    for name, value in _STATE.items():
+        if isinstance(value, UseCounts):
+            flat[name, "counts"] = value.total, value.trusted
+            flat.update(((name, "file", path), uses) for path, uses in value.files.items())
+            flat.update(((name, "count", kind), tuple(c.items())) for kind, c in value.counts.items())
+        elif isinstance(value, tuple) and len(value) == 4 and isinstance(value[1], dict):  # an EventMemo's
+            context, entries, again, found = value
+            flat[name, "memo"] = context, frozenset(again), frozenset(found)
+            flat.update(((name, "entry", event_id), entry) for event_id, entry in entries.items())
+        elif isinstance(value, dict):
+            flat[name, "dict"] = None
+            flat.update(((name, "item", key), item) for key, item in value.items())
+        else:
+            flat[name, "value"] = frozenset(value) if isinstance(value, set) else value
+    return flat
 
 
 def restore_state(state: object) -> None:
     """Remember `state` (from `kept_state`, maybe of another process); anything else is ignored."""
+    from collections import Counter
+
+    from timeline.uses import UseCounts
+
     _STATE.clear()
-    if isinstance(state, tuple) and len(state) == 2 and state[0] == FORMAT and isinstance(state[1], dict):
-        _STATE.update(state[1])
+    if not isinstance(state, dict) or state.get(("format",)) != FORMAT:
+        return
+    parts: dict[str, dict[str, dict[Any, Any]]] = {}
+    for key, value in state.items():
+        if len(key) == 3:
+            parts.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = value
+    for key, value in state.items():
+        if len(key) != 2:
+            continue
+        name, part = key
+        inner = parts.get(name, {})
+        if part == "counts":
+            counts = UseCounts()
+            counts.total, counts.trusted = value
+            counts.files = inner.get("file", {})
+            counts.counts = {kind: Counter(dict(pairs)) for kind, pairs in inner.get("count", {}).items()}
+            _STATE[name] = counts
+        elif part == "memo":
+            context, again, found = value
+            _STATE[name] = (context, inner.get("entry", {}), set(again), set(found))
+        elif part == "dict":
+            _STATE[name] = inner.get("item", {})
+        elif part == "value":
+            _STATE[name] = set(value) if isinstance(value, frozenset) else value
 
 
 def changed_files(digests: dict[str, str]) -> tuple[set[str], set[str]] | None:

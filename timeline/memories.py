@@ -2,9 +2,10 @@
 gathered so that a command-line build can keep it with the snapshot of the model and the next build can take
 it back (see snapshot). `serve` keeps them in its process and needs none of this.
 
-Each memory is a module with `kept_state()` (picklable, made only of what its entries were made from: content
-digests, never object identities) and `restore_state(state)`. A state that is a dict of dicts is kept between
-builds as the entries added since it was taken back; anything else whole.
+Each memory is a module with `kept_state()` and `restore_state(state)`. The state is a flat dict whose values are
+never changed in place (tuples, strings, frozen sets, frozen records) and whose keys are made of content (digests,
+ids), never of object identities: so it can be pickled, trusted in a fresh process, and kept between builds as
+the entries set and dropped since it was taken back.
 """
 
 from __future__ import annotations
@@ -12,73 +13,52 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-MODULES: tuple[str, ...] = ()  # the modules whose memories are kept
+MODULES = ("timeline.checkmemo", "timeline.charts.memo", "timeline.pagekeys")  # the modules whose memories are kept
+
+States = dict[str, dict[Any, Any]]  # module -> its state
+Change = dict[str, tuple[dict[Any, Any], list[Any]]]  # module -> (entries set, keys dropped)
 
 
-def kept() -> dict[str, Any]:
+def kept() -> States:
     """Every memory's state, by module."""
     return {name: importlib.import_module(name).kept_state() for name in MODULES}
 
 
-def restore(states: dict[str, Any]) -> None:
+def restore(states: States) -> None:
     """Give each memory back its state (those not in `states` keep theirs)."""
     for name in MODULES:
         if name in states:
             importlib.import_module(name).restore_state(states[name])
 
 
-def copy(states: dict[str, Any]) -> dict[str, Any]:
-    """The states as they are now, to compare with what they hold later (see `added`)."""
-    return {name: _copy(state) for name, state in states.items()}
-
-
-def _copy(state: Any) -> Any:
-    if not isinstance(state, dict):
-        return state
-    return {key: dict(inner) if isinstance(inner, dict) else inner for key, inner in state.items()}
-
-
-def added(before: dict[str, Any], now: dict[str, Any]) -> dict[str, Any] | None:
-    """What `now` adds to `before`, to `apply` to it later; None when it does more than add (an entry replaced or
-    dropped, a memory cleared): then only `now` whole will do."""
-    change: dict[str, Any] = {}
+def changes(before: States, now: States) -> Change:
+    """What turns `before` into `now` (to `apply` later)."""
+    change: Change = {}
     for name, state in now.items():
-        old = before.get(name)
+        old = before.get(name, {})
         if state is old:
             continue
-        if not (isinstance(state, dict) and isinstance(old, dict) and state.keys() >= old.keys()):
-            return None
-        part: dict[Any, Any] = {}
-        for key, inner in state.items():
-            previous = old.get(key)
-            if inner is previous:
-                continue
-            if not (isinstance(inner, dict) and isinstance(previous, dict) and inner.keys() >= previous.keys()):
-                if key in old:
-                    return None
-                part[key] = inner
-                continue
-            new = {k: v for k, v in inner.items() if k not in previous or v is not previous[k]}
-            if any(k in previous for k in new):
-                return None
-            if new:
-                part[key] = new
-        if part:
-            change[name] = part
+        missing = object()
+        put = {key: value for key, value in state.items() if not _same(old.get(key, missing), value)}
+        dropped = [key for key in old if key not in state]
+        if put or dropped:
+            change[name] = (put, dropped)
     return change
 
 
-def apply(states: dict[str, Any], change: dict[str, Any]) -> None:
-    """Add what `added` gave to `states`, in place."""
-    for name, part in change.items():
+def _same(old: Any, new: Any) -> bool:
+    return old is new or (type(old) is type(new) and old == new)
+
+
+def apply(states: States, change: Change) -> None:
+    """Make `states` what `changes` was given as `now`, in place."""
+    for name, (put, dropped) in change.items():
         state = states.setdefault(name, {})
-        for key, inner in part.items():
-            if isinstance(inner, dict) and isinstance(state.get(key), dict):
-                state[key].update(inner)
-            else:
-                state[key] = inner
+        state.update(put)
+        for key in dropped:
+            state.pop(key, None)
 
 
-def size(change: dict[str, Any]) -> int:
-    """How many entries a change holds."""
-    return sum(len(inner) if isinstance(inner, dict) else 1 for part in change.values() for inner in part.values())
+def size(change: Change) -> int:
+    """How many entries a change sets or drops."""
+    return sum(len(put) + len(dropped) for put, dropped in change.values())

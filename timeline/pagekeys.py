@@ -48,6 +48,7 @@ def build_key(timeline: Timeline, templates: Path) -> str:
     stats = [stat_key(os.stat(path)) for _, _, path in files]
     seen = repr((head, [(number, relative, stat) for (number, relative, _), stat in zip(files, stats, strict=True)]))
     found = hashlib.sha256(f"{seen}\0{timeline.shared_digest}".encode()).hexdigest()
+    _BOUND["pages"] = 2 * (len(timeline.events) + len(timeline.actors) + len(timeline.places) + len(timeline.tags)) + 1000
     builds: dict[str, str] = _MEMORY["builds"]
     if found in builds and None not in stats:
         return builds[found]
@@ -61,7 +62,6 @@ def build_key(timeline: Timeline, templates: Path) -> str:
         while len(builds) >= BUILDS_KEPT:
             del builds[next(iter(builds))]
         builds[found] = key
-    _BOUND["pages"] = 2 * (len(timeline.events) + len(timeline.actors) + len(timeline.places) + len(timeline.tags)) + 1000
     return key
 
 
@@ -120,20 +120,24 @@ def all_events_key(timeline: Timeline) -> str:
     return hashlib.sha256("".join(f"{e.id}:{e.digest}\n" for e in timeline.events).encode()).hexdigest()
 
 
-FORMAT = 1
+FORMAT = 2
 
 
-def kept_state() -> object:
-    """The memory of keys, as plain data to pickle: see restore_state."""
-    return (FORMAT, {"builds": dict(_MEMORY["builds"]), "build": _MEMORY["build"], "pages": dict(_MEMORY["pages"])})
+def kept_state() -> dict[tuple[str, ...], Any]:
+    """The memory of keys, as a flat dict to pickle: see restore_state."""
+    flat: dict[tuple[str, ...], Any] = {("format",): FORMAT, ("build",): _MEMORY["build"]}
+    flat.update((("builds", found), key) for found, key in _MEMORY["builds"].items())
+    flat.update((("page", path), kept) for path, kept in _MEMORY["pages"].items())
+    return flat
 
 
 def restore_state(state: object) -> None:
     """Take back a memory of keys from kept_state (of any process); anything else is ignored."""
-    if isinstance(state, tuple) and len(state) == 2 and state[0] == FORMAT and isinstance(state[1], dict):
-        memory = state[1]
-        if isinstance(memory.get("builds"), dict) and isinstance(memory.get("pages"), dict):
-            _MEMORY.update(builds=dict(memory["builds"]), build=str(memory.get("build", "")), pages=dict(memory["pages"]))
+    if not isinstance(state, dict) or state.get(("format",)) != FORMAT:
+        return
+    builds = {where[1]: key for where, key in state.items() if where[0] == "builds"}
+    pages = {where[1]: kept for where, kept in state.items() if where[0] == "page"}
+    _MEMORY.update(builds=builds, build=str(state.get(("build",), "")), pages=pages)
 
 
 def _describe(value: Any) -> str:

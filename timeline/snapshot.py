@@ -167,7 +167,7 @@ def take_newest(content: Path) -> None:
         return
     if whose != _whose(content):
         return
-    taken = _Taken(newest.stem, identity, record, list(record.events), memories.copy(states))
+    taken = _Taken(newest.stem, identity, record, list(record.events), {n: dict(s) for n, s in states.items()})
     _apply_delta(newest.with_suffix(".delta"), taken, states)
     _remember(newest.stem, *model)
     adopt_record(content, record)
@@ -220,8 +220,9 @@ def keep_snapshot(content: Path, key: str, timeline: Timeline, items: list[Any],
 def _keep_delta(taken: _Taken, states: dict[str, Any]) -> bool:
     """Write what changed since `taken` beside its snapshot; False when that is too much, or cannot be done."""
     events = {index: read for index, read in enumerate(taken.record.events) if read is not taken.events[index]}
-    change = memories.added(taken.memories, states)
-    if change is None or len(events) + memories.size(change) > max(DELTA_LEAST, DELTA_SHARE * len(taken.events)):
+    change = memories.changes(taken.memories, states)
+
+    if len(events) + memories.size(change) > max(DELTA_LEAST, DELTA_SHARE * len(taken.events)):
         return False
     folder = _folder()
     try:

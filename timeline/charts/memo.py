@@ -59,16 +59,19 @@ def drawing(group: str, timeline: Timeline) -> Iterator[Round]:
         _KEPT[group] = drawn.now
 
 
-def kept_state() -> object:
-    """The charts kept from the last build, as picklable data."""
-    return {group: dict(slots) for group, slots in _KEPT.items()}
+def kept_state() -> dict[tuple[str, str], tuple[Hashable, Any]]:
+    """The charts kept from the last build, as picklable data: (group, slot) -> (key, chart)."""
+    return {(group, slot): kept for group, slots in _KEPT.items() for slot, kept in slots.items()}
 
 
 def restore_state(state: object) -> None:
     """Keep `state` (from `kept_state()`, maybe of another process) as the last build's charts."""
     _KEPT.clear()
-    if isinstance(state, dict):
-        _KEPT.update({group: dict(slots) for group, slots in state.items() if isinstance(slots, dict)})
+    if not isinstance(state, dict):
+        return
+    for where, kept in state.items():
+        if isinstance(where, tuple) and len(where) == 2 and isinstance(kept, tuple) and len(kept) == 2:
+            _KEPT.setdefault(where[0], {})[where[1]] = kept
 
 
 def forget() -> None:
