@@ -14,6 +14,7 @@ from typing import Any
 
 from timeline.calendarday import CalendarDay, iso_year
 from timeline.edtf import EdtfDate
+from timeline.eventmemo import remembered_all
 from timeline.markdown import plain_text
 from timeline.model import Actor, Event, Source, Timeline
 from timeline.render import dump_json
@@ -31,7 +32,8 @@ def build_time(timeline: Timeline) -> str:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     dates = [e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()]
-    newest = max((d for d in dates if d.common_era), default=UNIX_EPOCH)  # a new project, with nothing in it yet
+    # by day number: quicker than comparing days; a new project, with nothing in it yet, gets UNIX_EPOCH
+    newest = max((d for d in dates if d.year >= 1), key=CalendarDay.toordinal, default=UNIX_EPOCH)
     return f"{newest.isoformat()}T00:00:00Z"
 
 
@@ -101,13 +103,18 @@ def atom_feed(timeline: Timeline) -> str:
         _leaf("link", href=site.base_url, rel="alternate", type="text/html"),
         _parent("author", [_leaf("name", site.title)], 1),
     ]
-    entries = [_atom_entry(event, site.base_url, updated) for event in feed_events(timeline)]
+    events = feed_events(timeline)
+    # kept per event, but for an entry before 1 CE, which is `updated` when the feed is
+    make = functools.partial(_atom_entry, base_url=site.base_url)
+    dated = iter(remembered_all("atom", timeline, [e for e in events if entry_time(e)], make))
+    entries = [next(dated) if entry_time(e) else _atom_entry(e, site.base_url, updated) for e in events]
     return _xml(_parent("feed", head + entries, 0, **{"xmlns": ATOM, "xml:lang": site.language}))
 
 
 def feed_events(timeline: Timeline) -> list[Event]:
-    """The feeds' entries (Atom and JSON Feed alike): the newest FEED_ENTRIES events, newest first."""
-    return sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:FEED_ENTRIES]
+    """The feeds' entries (Atom and JSON Feed alike): the newest FEED_ENTRIES events, newest first (the last of
+    `timeline.events`, which are in the order of their dates and then ids)."""
+    return list(reversed(timeline.events[-FEED_ENTRIES:]))
 
 
 def feed_summary(event: Event) -> str:
@@ -115,7 +122,7 @@ def feed_summary(event: Event) -> str:
     return f"{event.date.human()}: {plain_text(event.summary)}"
 
 
-def _atom_entry(event: Event, base_url: str, feed_updated: str) -> str:
+def _atom_entry(event: Event, base_url: str, feed_updated: str = "") -> str:
     """An entry; one of an event before 1 CE is `updated` when the feed is, as Atom requires the element."""
     url = f"{base_url}events/{event.id}/"
     children = [
@@ -213,7 +220,7 @@ class DataFile:
     name: str
     key: str  # what the text depends on beyond the site's shared content: its events' digests
     make: Callable[[], str]
-    remembers: bool = False  # made from pieces kept per event in this process (see eventmemo)
+    remembers: bool = False  # joined from pieces kept per event in this process (see eventmemo)
 
 
 def data_export(timeline: Timeline) -> list[DataFile]:
@@ -221,22 +228,27 @@ def data_export(timeline: Timeline) -> list[DataFile]:
     the registries and names a file per year (data/events-YYYY.json) that holds that year's events, so an
     edit rewrites one year's file."""
     if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
-        return [DataFile("events.json", event_digests(timeline.events), lambda: _export_index(timeline, timeline.events, {}))]
+        whole = functools.partial(_export_index, timeline, timeline.events, {})
+        return [DataFile("events.json", event_digests(timeline.events), whole, remembers=True)]
     by_year = events_by_year(timeline.events)
     files = {year: f"data/events-{year}.json" for year in by_year}
     index = DataFile("events.json", f"{len(timeline.events)}|{files}", lambda: _export_index(timeline, None, files))
     return [index] + [
-        DataFile(name, event_digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]))
+        DataFile(name, event_digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]), True)
         for year, name in files.items()
     ]
 
 
 def events_by_year(events: Sequence[Event]) -> dict[str, list[Event]]:
     """Events by the year of their first day, in the order given: how large exports are split."""
-    by_year: dict[str, list[Event]] = {}
+    by_number: dict[int, list[Event]] = {}
     for event in events:
-        by_year.setdefault(iso_year(event.date.first_day.year), []).append(event)
-    return by_year
+        year = event.date.first_day.year
+        if year in by_number:
+            by_number[year].append(event)
+        else:
+            by_number[year] = [event]
+    return {iso_year(year): share for year, share in by_number.items()}
 
 
 def event_digests(events: Sequence[Event]) -> str:
@@ -256,7 +268,7 @@ def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: d
         "tags": {k: _record(v) for k, v in timeline.tags.items()},
     }
     if events is not None:
-        data["events"] = [_event_record(e, timeline) for e in events]
+        data["events"] = _records(timeline, events)
     else:
         data["event_count"] = len(timeline.events)
         data["event_files"] = files
@@ -264,8 +276,37 @@ def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: d
 
 
 def _export_year(timeline: Timeline, year: int, events: list[Event]) -> str:
-    records = [_event_record(e, timeline) for e in events]
-    return _indented_json({"version": EXPORT_VERSION, "year": year, "events": records}) + "\n"
+    return _indented_json({"version": EXPORT_VERSION, "year": year, "events": _records(timeline, events)}) + "\n"
+
+
+def _records(timeline: Timeline, events: Sequence[Event]) -> JsonText:
+    """The events' records, as the value of the export's top-level `events`: joined from pieces kept per event."""
+    make = functools.partial(_record_text, timeline=timeline)
+    return JsonText(json_array(remembered_all("export", timeline, events, make), " "))
+
+
+def _record_text(event: Event, timeline: Timeline) -> str:
+    return _indented_json(_event_record(event, timeline), "  ")  # an item of the top-level `events`
+
+
+class JsonText(str):
+    """JSON text already written, for `json_text` to take as it is: written for the margin where it will stand."""
+
+    __slots__ = ()
+
+
+def json_text(value: Any, margin: str = "") -> str:
+    """The text of `dump_json(value, indent=1)`, its inner lines indented by `margin` (where it will stand in a
+    larger document: two spaces for an item of a top-level list), with JsonText taken as it is."""
+    return _indented_json(value, margin)
+
+
+def json_array(items: list[str], margin: str) -> str:
+    """A JSON array (indent 1) standing at `margin`, of items already written for `margin` and one space."""
+    if not items:
+        return "[]"
+    inner = margin + " "
+    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
 
 
 def _indented_json(value: Any, margin: str = "") -> str:
@@ -279,6 +320,8 @@ def _indented_json(value: Any, margin: str = "") -> str:
     kind = type(value)
     if kind is str:
         return _json_string(value)
+    if kind is JsonText:
+        return value  # type: ignore[no-any-return]
     if kind is dict:
         return _indented_object(value, margin) if value else "{}"
     if kind is list:
@@ -306,8 +349,7 @@ def _indented_object(value: dict[Any, Any], margin: str) -> str:
 
 def _indented_array(value: list[Any], margin: str) -> str:
     inner = margin + " "
-    items = [_json_string(v) if type(v) is str else _indented_json(v, inner) for v in value]
-    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
+    return json_array([_json_string(v) if type(v) is str else _indented_json(v, inner) for v in value], margin)
 
 
 def _json_by_json(value: Any, margin: str) -> str:
