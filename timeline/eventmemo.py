@@ -18,12 +18,11 @@ from timeline.model import Event, Timeline
 
 T = TypeVar("T")
 FORMAT = 1  # of the kept state: a change to what any piece holds must change this (or the package version)
-_PIECES: dict[str, dict[Hashable, Any]] = {}  # kind -> (event id, file digest) or another content key -> piece
+_PIECES: dict[str, dict[Hashable, tuple[str, Any]]] = {}  # kind -> event id (or other key) -> (digest, piece)
 _SHARED = {"digest": ""}
-_MISSING = object()
 
 
-def _pieces(kind: str, timeline: Timeline) -> dict[Hashable, Any] | None:
+def _pieces(kind: str, timeline: Timeline) -> dict[Hashable, tuple[str, Any]] | None:
     """The pieces of `kind` kept for the shared content of `timeline`; None when it cannot be told (no digest)."""
     if not timeline.shared_digest:  # a model made in code: nothing tells its content from another's
         return None
@@ -31,7 +30,7 @@ def _pieces(kind: str, timeline: Timeline) -> dict[Hashable, Any] | None:
         _PIECES.clear()
         _SHARED["digest"] = timeline.shared_digest
     pieces = _PIECES.setdefault(kind, {})
-    if len(pieces) > 2 * len(timeline.events) + 100:  # the pieces of edits made since are mostly stale
+    if len(pieces) > 2 * len(timeline.events) + 100:  # mostly the pieces of events deleted since
         pieces.clear()
     return pieces
 
@@ -44,32 +43,35 @@ def remembered(kind: str, timeline: Timeline, event: Event, make: Callable[[Even
 
 
 def remembered_all(kind: str, timeline: Timeline, events: Iterable[Event], make: Callable[[Event], T]) -> list[T]:
-    """`remembered` for each of `events`, in their order (one loop: a file of 10,000 events asks for them all)."""
+    """`remembered` for each of `events`, in their order (one loop: a file of 10,000 events asks for them all).
+
+    Only the newest piece of each event is kept, by its id with its file's digest beside it."""
     pieces = _pieces(kind, timeline)
     if pieces is None:
         return [make(event) for event in events]
     out = []
     for event in events:
-        key = (event.id, event.digest)
-        piece = pieces.get(key, _MISSING)
-        if piece is _MISSING:
-            piece = make(event)
-            if event.digest:  # an event built without its file's digest cannot be told apart from an edit of it
-                pieces[key] = piece
+        kept = pieces.get(event.id)
+        if kept is not None and kept[0] == event.digest and event.digest:
+            out.append(kept[1])
+            continue
+        piece = make(event)
+        if event.digest:  # an event built without its file's digest cannot be told apart from an edit of it
+            pieces[event.id] = (event.digest, piece)
         out.append(piece)
     return out
 
 
 def remembered_by(kind: str, timeline: Timeline, key: Hashable, make: Callable[[], T]) -> T:
     """`make()`, or what it gave before for `key` among the same shared content: for a piece of several events
-    (a place's map feature), `key` names them and their digests."""
+    (a place's map feature), `key` names them and their digests; or of the shared content alone."""
     pieces = _pieces(kind, timeline)
     if pieces is None:
         return make()
-    piece = pieces.get(key, _MISSING)
-    if piece is _MISSING:
-        piece = pieces[key] = make()
-    return piece  # type: ignore[no-any-return]
+    kept = pieces.get(key)
+    if kept is None:
+        kept = pieces[key] = ("", make())
+    return kept[1]  # type: ignore[no-any-return]
 
 
 def kept_state() -> object:

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache
 from json.encoder import encode_basestring as _json_string  # as dump_json writes text: UTF-8 kept
@@ -14,7 +14,7 @@ from typing import Any
 
 from timeline.calendarday import CalendarDay, iso_year
 from timeline.edtf import EdtfDate
-from timeline.eventmemo import remembered_all
+from timeline.eventmemo import remembered_all, remembered_by
 from timeline.markdown import plain_text
 from timeline.model import Actor, Event, Source, Timeline
 from timeline.render import dump_json
@@ -31,10 +31,27 @@ def build_time(timeline: Timeline) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    dates = [e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()]
-    # by day number: quicker than comparing days; a new project, with nothing in it yet, gets UNIX_EPOCH
-    newest = max((d for d in dates if d.year >= 1), key=CalendarDay.toordinal, default=UNIX_EPOCH)
-    return f"{newest.isoformat()}T00:00:00Z"
+    sources = remembered_by("newest-source", timeline, "", lambda: _newest(s.published for s in timeline.sources.values()))
+    newest = max((d for d in (_newest_start(timeline.events), sources) if d), key=CalendarDay.toordinal, default=None)
+    return f"{(newest or UNIX_EPOCH).isoformat()}T00:00:00Z"  # a new project, with nothing in it yet: 1970
+
+
+def _newest(dates: Iterable[EdtfDate]) -> CalendarDay | None:
+    """The newest first day of the common era among `dates`."""
+    return max((d.first_day for d in dates if d.first_day.common_era), key=CalendarDay.toordinal, default=None)
+
+
+def _newest_start(events: Sequence[Event]) -> CalendarDay | None:
+    """`_newest` of the events' dates, read from the end: events are in the order of their `sort_day`, which no
+    first day comes after, so none before an event that sorts before the newest day found can be newer."""
+    newest: CalendarDay | None = None
+    for event in reversed(events):
+        if newest is not None and event.date.sort_day < newest:
+            break
+        day = event.date.first_day
+        if day.common_era and (newest is None or newest < day):
+            newest = day
+    return newest
 
 
 def entry_time(event: Event) -> str | None:
@@ -253,7 +270,7 @@ def events_by_year(events: Sequence[Event]) -> dict[str, list[Event]]:
 
 def event_digests(events: Sequence[Event]) -> str:
     """A key that changes whenever any of `events` is edited, added or removed."""
-    return "".join(f"{e.id}:{e.digest}\n" for e in events)
+    return "".join([f"{e.id}:{e.digest}\n" for e in events])
 
 
 def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: dict[str, str]) -> str:
@@ -268,21 +285,19 @@ def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: d
         "tags": {k: _record(v) for k, v in timeline.tags.items()},
     }
     if events is not None:
-        data["events"] = _records(timeline, events)
-    else:
-        data["event_count"] = len(timeline.events)
-        data["event_files"] = files
-    return _indented_json(data) + "\n"
+        return json_document(data, "events", _records(timeline, events))
+    data["event_count"] = len(timeline.events)
+    data["event_files"] = files
+    return json_document(data)
 
 
 def _export_year(timeline: Timeline, year: int, events: list[Event]) -> str:
-    return _indented_json({"version": EXPORT_VERSION, "year": year, "events": _records(timeline, events)}) + "\n"
+    return json_document({"version": EXPORT_VERSION, "year": year}, "events", _records(timeline, events))
 
 
-def _records(timeline: Timeline, events: Sequence[Event]) -> JsonText:
-    """The events' records, as the value of the export's top-level `events`: joined from pieces kept per event."""
-    make = functools.partial(_record_text, timeline=timeline)
-    return JsonText(json_array(remembered_all("export", timeline, events, make), " "))
+def _records(timeline: Timeline, events: Sequence[Event]) -> list[str]:
+    """The events' records, as items of the export's top-level `events`: pieces kept per event."""
+    return remembered_all("export", timeline, events, functools.partial(_record_text, timeline=timeline))
 
 
 def _record_text(event: Event, timeline: Timeline) -> str:
@@ -306,7 +321,28 @@ def json_array(items: list[str], margin: str) -> str:
     if not items:
         return "[]"
     inner = margin + " "
-    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
+    return joined("[\n" + inner, items, ",\n" + inner, "\n" + margin + "]")
+
+
+_HOLE = "\0"  # never in JSON text, which writes the character as \u0000
+
+
+def json_document(value: dict[str, Any], key: str = "", items: Sequence[str] = ()) -> str:
+    """A JSON file: `json_text(value)` and a line break; with `key`, `value[key]` is the array of `items`, already
+    written as items of a top-level array (two spaces in). The items are copied once: such a file holds megabytes."""
+    if not key:
+        return _indented_json(value) + "\n"
+    head, tail = (_indented_json({**value, key: JsonText(_HOLE)}) + "\n").split(_HOLE)
+    return joined(head + "[\n  ", items, ",\n  ", "\n ]" + tail) if items else head + "[]" + tail
+
+
+def joined(head: str, items: Sequence[str], separator: str, tail: str) -> str:
+    """`head + separator.join(items) + tail`, copying the items once (the large files are joined from pieces)."""
+    if len(items) < 2:
+        return head + "".join(items) + tail
+    parts = list(items)
+    parts[0], parts[-1] = head + parts[0], parts[-1] + tail
+    return separator.join(parts)
 
 
 def _indented_json(value: Any, margin: str = "") -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from timeline.eventmemo import remembered_all, remembered_by
 from timeline.exports.common import event_url
-from timeline.feeds import JsonText, event_digests, json_array, json_text
+from timeline.feeds import JsonText, event_digests, json_array, json_document, json_text
 from timeline.model import Event, Place, Timeline
 
 # Pieces are written for where they stand: a feature is an item of the top-level `features` (two spaces), an
@@ -60,7 +60,7 @@ def places_geojson(timeline: Timeline, events: Sequence[Event]) -> str:
     whole = len(events) == len(timeline.events)
     places = [p for p in timeline.places.values() if whole or p.id in by_place]
     features = [_feature_text(place, by_place.get(place.id, []), timeline) for place in places]
-    return json_text({"type": "FeatureCollection", "features": JsonText(json_array(features, " "))}) + "\n"
+    return json_document({"type": "FeatureCollection"}, "features", features)
 
 
 def _feature_text(place: Place, events: list[Event], timeline: Timeline) -> str:

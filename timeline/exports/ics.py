@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from timeline.calendarday import CalendarDay
 from timeline.eventmemo import remembered_all
 from timeline.exports.common import date_label, event_url, source_line
-from timeline.feeds import build_time
+from timeline.feeds import build_time, joined
 from timeline.markdown import plain_text
 from timeline.model import Event, Timeline
 
@@ -118,5 +118,5 @@ def events_ics(timeline: Timeline, events: Sequence[Event]) -> str:
     ]
     stamp_line = fold(f"DTSTAMP:{stamp}")
     pieces = remembered_all("ics", timeline, events, functools.partial(_vevent_text, timeline=timeline))
-    vevents = "".join(head + stamp_line + tail for head, tail in pieces if head)
-    return "".join(map(fold, lines)) + vevents + fold("END:VCALENDAR")
+    parts = [part for head, tail in pieces if head for part in (head, stamp_line, tail)]
+    return joined("".join(map(fold, lines)), parts, "", fold("END:VCALENDAR"))

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from timeline.eventmemo import remembered_all
 from timeline.exports.common import event_url, source_line
+from timeline.feeds import joined
 from timeline.markdown import plain_text
 from timeline.model import Event, Timeline
 
@@ -94,4 +95,4 @@ def _row_text(event: Event, timeline: Timeline) -> str:
 def events_csv(timeline: Timeline, events: Sequence[Event]) -> str:
     """The events as CSV text, the byte-order mark first; the rows are joined from pieces kept per event."""
     rows = remembered_all("csv", timeline, events, functools.partial(_row_text, timeline=timeline))
-    return BOM + _csv_line(COLUMNS) + "".join(rows)
+    return joined(BOM + _csv_line(COLUMNS), rows, "", "")

@@ -33,7 +33,7 @@ from timeline.calendarday import historical_year
 from timeline.edtf import EdtfDate, EdtfPoint
 from timeline.eventmemo import remembered_all
 from timeline.exports.common import event_url
-from timeline.feeds import JsonText, json_array, json_text
+from timeline.feeds import json_document, json_text
 from timeline.markdown import render_markdown
 from timeline.model import Event, Source, Timeline
 
@@ -121,7 +121,6 @@ def timelinejs_json(timeline: Timeline, events: Sequence[Event]) -> str:
     title_text = f'<p>{escape(site.description)}</p><p><a href="{url}">{url}</a></p>'
     data = {
         "title": {"unique_id": TITLE_ID, "text": {"headline": str(escape(site.title)), "text": title_text}},
-        "events": JsonText(json_array(slides, " ")),
         "eras": [
             {
                 "start_date": date_object(episode.start.start),
@@ -132,4 +131,4 @@ def timelinejs_json(timeline: Timeline, events: Sequence[Event]) -> str:
         ],
         "scale": "human",
     }
-    return json_text(data) + "\n"
+    return json_document(data, "events", slides)
