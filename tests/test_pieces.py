@@ -99,7 +99,9 @@ def made(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     for module, name in MAKERS:
         original = getattr(module, name)
 
-        def counted(event: object, *args: object, _original: Callable[..., object] = original, _name: str = name, **kwargs: object) -> object:
+        def counted(
+            event: object, *args: object, _original: Callable[..., object] = original, _name: str = name, **kwargs: object
+        ) -> object:
             counts[f"{_name} {event.id}"] += 1  # type: ignore[attr-defined]
             return _original(event, *args, **kwargs)
 
@@ -129,7 +131,9 @@ def test_outputs_after_an_edit_equal_a_fresh_computation(
     assert after != before
 
 
-def test_an_edit_makes_the_pieces_of_the_edited_event_only(split: bool, made: Counter[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_makes_the_pieces_of_the_edited_event_only(
+    split: bool, made: Counter[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     events = len(list((content / "events").rglob("*.yaml")))
