@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import math
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache
 from json.encoder import encode_basestring as _json_string  # as dump_json writes text: UTF-8 kept
@@ -14,6 +14,7 @@ from typing import Any
 
 from timeline.calendarday import CalendarDay, iso_year
 from timeline.edtf import EdtfDate
+from timeline.eventmemo import remembered_all, remembered_by
 from timeline.markdown import plain_text
 from timeline.model import Actor, Event, Source, Timeline
 from timeline.render import dump_json
@@ -30,9 +31,27 @@ def build_time(timeline: Timeline) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    dates = [e.date.first_day for e in timeline.events] + [s.published.first_day for s in timeline.sources.values()]
-    newest = max((d for d in dates if d.common_era), default=UNIX_EPOCH)  # a new project, with nothing in it yet
-    return f"{newest.isoformat()}T00:00:00Z"
+    sources = remembered_by("newest-source", timeline, "", lambda: _newest(s.published for s in timeline.sources.values()))
+    newest = max((d for d in (_newest_start(timeline.events), sources) if d), key=CalendarDay.toordinal, default=None)
+    return f"{(newest or UNIX_EPOCH).isoformat()}T00:00:00Z"  # a new project, with nothing in it yet: 1970
+
+
+def _newest(dates: Iterable[EdtfDate]) -> CalendarDay | None:
+    """The newest first day of the common era among `dates`."""
+    return max((d.first_day for d in dates if d.first_day.common_era), key=CalendarDay.toordinal, default=None)
+
+
+def _newest_start(events: Sequence[Event]) -> CalendarDay | None:
+    """`_newest` of the events' dates, read from the end: events are in the order of their `sort_day`, which no
+    first day comes after, so none before an event that sorts before the newest day found can be newer."""
+    newest: CalendarDay | None = None
+    for event in reversed(events):
+        if newest is not None and event.date.sort_day < newest:
+            break
+        day = event.date.first_day
+        if day.common_era and (newest is None or newest < day):
+            newest = day
+    return newest
 
 
 def entry_time(event: Event) -> str | None:
@@ -101,13 +120,18 @@ def atom_feed(timeline: Timeline) -> str:
         _leaf("link", href=site.base_url, rel="alternate", type="text/html"),
         _parent("author", [_leaf("name", site.title)], 1),
     ]
-    entries = [_atom_entry(event, site.base_url, updated) for event in feed_events(timeline)]
+    events = feed_events(timeline)
+    # kept per event, but for an entry before 1 CE, which is `updated` when the feed is
+    make = functools.partial(_atom_entry, base_url=site.base_url)
+    dated = iter(remembered_all("atom", timeline, [e for e in events if entry_time(e)], make))
+    entries = [next(dated) if entry_time(e) else _atom_entry(e, site.base_url, updated) for e in events]
     return _xml(_parent("feed", head + entries, 0, **{"xmlns": ATOM, "xml:lang": site.language}))
 
 
 def feed_events(timeline: Timeline) -> list[Event]:
-    """The feeds' entries (Atom and JSON Feed alike): the newest FEED_ENTRIES events, newest first."""
-    return sorted(timeline.events, key=lambda e: (e.date.sort_key, e.id), reverse=True)[:FEED_ENTRIES]
+    """The feeds' entries (Atom and JSON Feed alike): the newest FEED_ENTRIES events, newest first (the last of
+    `timeline.events`, which are in the order of their dates and then ids)."""
+    return list(reversed(timeline.events[-FEED_ENTRIES:]))
 
 
 def feed_summary(event: Event) -> str:
@@ -115,7 +139,7 @@ def feed_summary(event: Event) -> str:
     return f"{event.date.human()}: {plain_text(event.summary)}"
 
 
-def _atom_entry(event: Event, base_url: str, feed_updated: str) -> str:
+def _atom_entry(event: Event, base_url: str, feed_updated: str = "") -> str:
     """An entry; one of an event before 1 CE is `updated` when the feed is, as Atom requires the element."""
     url = f"{base_url}events/{event.id}/"
     children = [
@@ -213,7 +237,7 @@ class DataFile:
     name: str
     key: str  # what the text depends on beyond the site's shared content: its events' digests
     make: Callable[[], str]
-    remembers: bool = False  # made from pieces kept per event in this process (see eventmemo)
+    remembers: bool = False  # joined from pieces kept per event in this process (see eventmemo)
 
 
 def data_export(timeline: Timeline) -> list[DataFile]:
@@ -221,27 +245,32 @@ def data_export(timeline: Timeline) -> list[DataFile]:
     the registries and names a file per year (data/events-YYYY.json) that holds that year's events, so an
     edit rewrites one year's file."""
     if len(timeline.events) <= SPLIT_EXPORT_ABOVE:
-        return [DataFile("events.json", event_digests(timeline.events), lambda: _export_index(timeline, timeline.events, {}))]
+        whole = functools.partial(_export_index, timeline, timeline.events, {})
+        return [DataFile("events.json", event_digests(timeline.events), whole, remembers=True)]
     by_year = events_by_year(timeline.events)
     files = {year: f"data/events-{year}.json" for year in by_year}
     index = DataFile("events.json", f"{len(timeline.events)}|{files}", lambda: _export_index(timeline, None, files))
     return [index] + [
-        DataFile(name, event_digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]))
+        DataFile(name, event_digests(by_year[year]), functools.partial(_export_year, timeline, int(year), by_year[year]), True)
         for year, name in files.items()
     ]
 
 
 def events_by_year(events: Sequence[Event]) -> dict[str, list[Event]]:
     """Events by the year of their first day, in the order given: how large exports are split."""
-    by_year: dict[str, list[Event]] = {}
+    by_number: dict[int, list[Event]] = {}
     for event in events:
-        by_year.setdefault(iso_year(event.date.first_day.year), []).append(event)
-    return by_year
+        year = event.date.first_day.year
+        if year in by_number:
+            by_number[year].append(event)
+        else:
+            by_number[year] = [event]
+    return {iso_year(year): share for year, share in by_number.items()}
 
 
 def event_digests(events: Sequence[Event]) -> str:
     """A key that changes whenever any of `events` is edited, added or removed."""
-    return "".join(f"{e.id}:{e.digest}\n" for e in events)
+    return "".join([f"{e.id}:{e.digest}\n" for e in events])
 
 
 def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: dict[str, str]) -> str:
@@ -256,16 +285,64 @@ def _export_index(timeline: Timeline, events: tuple[Event, ...] | None, files: d
         "tags": {k: _record(v) for k, v in timeline.tags.items()},
     }
     if events is not None:
-        data["events"] = [_event_record(e, timeline) for e in events]
-    else:
-        data["event_count"] = len(timeline.events)
-        data["event_files"] = files
-    return _indented_json(data) + "\n"
+        return json_document(data, "events", _records(timeline, events))
+    data["event_count"] = len(timeline.events)
+    data["event_files"] = files
+    return json_document(data)
 
 
 def _export_year(timeline: Timeline, year: int, events: list[Event]) -> str:
-    records = [_event_record(e, timeline) for e in events]
-    return _indented_json({"version": EXPORT_VERSION, "year": year, "events": records}) + "\n"
+    return json_document({"version": EXPORT_VERSION, "year": year}, "events", _records(timeline, events))
+
+
+def _records(timeline: Timeline, events: Sequence[Event]) -> list[str]:
+    """The events' records, as items of the export's top-level `events`: pieces kept per event."""
+    return remembered_all("export", timeline, events, functools.partial(_record_text, timeline=timeline))
+
+
+def _record_text(event: Event, timeline: Timeline) -> str:
+    return _indented_json(_event_record(event, timeline), "  ")  # an item of the top-level `events`
+
+
+class JsonText(str):
+    """JSON text already written, for `json_text` to take as it is: written for the margin where it will stand."""
+
+    __slots__ = ()
+
+
+def json_text(value: Any, margin: str = "") -> str:
+    """The text of `dump_json(value, indent=1)`, its inner lines indented by `margin` (where it will stand in a
+    larger document: two spaces for an item of a top-level list), with JsonText taken as it is."""
+    return _indented_json(value, margin)
+
+
+def json_array(items: list[str], margin: str) -> str:
+    """A JSON array (indent 1) standing at `margin`, of items already written for `margin` and one space."""
+    if not items:
+        return "[]"
+    inner = margin + " "
+    return joined("[\n" + inner, items, ",\n" + inner, "\n" + margin + "]")
+
+
+_HOLE = "\0"  # never in JSON text, which writes the character as \u0000
+
+
+def json_document(value: dict[str, Any], key: str = "", items: Sequence[str] = ()) -> str:
+    """A JSON file: `json_text(value)` and a line break; with `key`, `value[key]` is the array of `items`, already
+    written as items of a top-level array (two spaces in). The items are copied once: such a file holds megabytes."""
+    if not key:
+        return _indented_json(value) + "\n"
+    head, tail = (_indented_json({**value, key: JsonText(_HOLE)}) + "\n").split(_HOLE)
+    return joined(head + "[\n  ", items, ",\n  ", "\n ]" + tail) if items else head + "[]" + tail
+
+
+def joined(head: str, items: Sequence[str], separator: str, tail: str) -> str:
+    """`head + separator.join(items) + tail`, copying the items once (the large files are joined from pieces)."""
+    if len(items) < 2:
+        return head + "".join(items) + tail
+    parts = list(items)
+    parts[0], parts[-1] = head + parts[0], parts[-1] + tail
+    return separator.join(parts)
 
 
 def _indented_json(value: Any, margin: str = "") -> str:
@@ -279,6 +356,8 @@ def _indented_json(value: Any, margin: str = "") -> str:
     kind = type(value)
     if kind is str:
         return _json_string(value)
+    if kind is JsonText:
+        return value  # type: ignore[no-any-return]
     if kind is dict:
         return _indented_object(value, margin) if value else "{}"
     if kind is list:
@@ -306,8 +385,7 @@ def _indented_object(value: dict[Any, Any], margin: str) -> str:
 
 def _indented_array(value: list[Any], margin: str) -> str:
     inner = margin + " "
-    items = [_json_string(v) if type(v) is str else _indented_json(v, inner) for v in value]
-    return "[\n" + inner + (",\n" + inner).join(items) + "\n" + margin + "]"
+    return json_array([_json_string(v) if type(v) is str else _indented_json(v, inner) for v in value], margin)
 
 
 def _json_by_json(value: Any, margin: str) -> str:

@@ -40,9 +40,9 @@ class ExportFormat:
 
 FORMATS = (
     ExportFormat("timelinejs", "json", "TimelineJS", "application/json", timelinejs_json, remembers=True),
-    ExportFormat("events", "csv", "Spreadsheet (CSV)", "text/csv", events_csv),
-    ExportFormat("events", "ics", "Calendar (iCalendar)", "text/calendar", events_ics),
-    ExportFormat("places", "geojson", "Map (GeoJSON)", "application/geo+json", places_geojson),
+    ExportFormat("events", "csv", "Spreadsheet (CSV)", "text/csv", events_csv, remembers=True),
+    ExportFormat("events", "ics", "Calendar (iCalendar)", "text/calendar", events_ics, remembers=True),
+    ExportFormat("places", "geojson", "Map (GeoJSON)", "application/geo+json", places_geojson, remembers=True),
 )
 
 

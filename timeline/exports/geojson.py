@@ -9,20 +9,33 @@ year's events.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
+from timeline.eventmemo import remembered_all, remembered_by
 from timeline.exports.common import event_url
+from timeline.feeds import JsonText, event_digests, json_array, json_document, json_text
 from timeline.model import Event, Place, Timeline
-from timeline.render import dump_json
+
+# Pieces are written for where they stand: a feature is an item of the top-level `features` (two spaces), an
+# event an item of its `properties.events` (five).
+FEATURE_MARGIN, EVENT_MARGIN = " " * 2, " " * 5
+
+
+def _event_text(event: Event, timeline: Timeline) -> str:
+    entry = {"id": event.id, "title": event.title, "date": str(event.date), "url": event_url(timeline.site, event)}
+    return json_text(entry, EVENT_MARGIN)
 
 
 def _feature(place: Place, events: list[Event], timeline: Timeline) -> dict[str, Any]:
+    entries = remembered_all("geojson-event", timeline, events, functools.partial(_event_text, timeline=timeline))
     properties: dict[str, Any] = {
         "id": place.id,
         "name": place.name,
         "url": f"{timeline.site.base_url}places/{place.id}/",
-        "events": [{"id": e.id, "title": e.title, "date": str(e.date), "url": event_url(timeline.site, e)} for e in events],
+        "events": JsonText(json_array(entries, EVENT_MARGIN[:-1])),
     }
     for key in ("oblast", "country"):
         if getattr(place, key):
@@ -38,12 +51,19 @@ def _feature(place: Place, events: list[Event], timeline: Timeline) -> dict[str,
 
 
 def places_geojson(timeline: Timeline, events: Sequence[Event]) -> str:
-    """The places of `events` (all places when `events` is the whole timeline) with their events."""
+    """The places of `events` (all places when `events` is the whole timeline) with their events, each feature
+    joined from pieces kept per event."""
     by_place: dict[str, list[Event]] = {}
     for event in events:
         for place in event.places:
             by_place.setdefault(place.id, []).append(event)
     whole = len(events) == len(timeline.events)
     places = [p for p in timeline.places.values() if whole or p.id in by_place]
-    features = [_feature(place, by_place.get(place.id, []), timeline) for place in places]
-    return dump_json({"type": "FeatureCollection", "features": features}, indent=1) + "\n"
+    features = [_feature_text(place, by_place.get(place.id, []), timeline) for place in places]
+    return json_document({"type": "FeatureCollection"}, "features", features)
+
+
+def _feature_text(place: Place, events: list[Event], timeline: Timeline) -> str:
+    """A place's feature, kept by the place and its events' digests (the place itself is shared content)."""
+    key = (place.id, hashlib.sha256(event_digests(events).encode()).hexdigest())
+    return remembered_by("geojson", timeline, key, lambda: json_text(_feature(place, events, timeline), FEATURE_MARGIN))

@@ -17,13 +17,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from timeline.calendarday import CalendarDay
+from timeline.eventmemo import remembered_all
 from timeline.exports.common import date_label, event_url, source_line
-from timeline.feeds import build_time
+from timeline.feeds import build_time, joined
 from timeline.markdown import plain_text
 from timeline.model import Event, Timeline
 
@@ -71,12 +73,10 @@ def _description(event: Event, timeline: Timeline) -> str:
     return "\n\n".join(parts)
 
 
-def vevent(event: Event, timeline: Timeline, stamp: str, host: str) -> list[str]:
-    """The content lines of one event, unfolded."""
+def vevent(event: Event, timeline: Timeline, host: str) -> tuple[list[str], list[str]]:
+    """The content lines of one event, unfolded, before and after its DTSTAMP (the build's time, not the event's)."""
+    head = ["BEGIN:VEVENT", f"UID:{event.id}@{host}"]
     lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event.id}@{host}",
-        f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{_day(event.date.first_day)}",
         f"DTEND;VALUE=DATE:{_day(event.date.last_day + dt.timedelta(days=1))}",
         f"SUMMARY:{escape_text(event.title)}",
@@ -91,14 +91,21 @@ def vevent(event: Event, timeline: Timeline, stamp: str, host: str) -> list[str]
     if event.tags:
         lines.append("CATEGORIES:" + ",".join(escape_text(t.label) for t in event.tags))
     lines += [f"X-TIMELINE-EDTF:{event.date}", "TRANSP:TRANSPARENT", "END:VEVENT"]
-    return lines
+    return head, lines
+
+
+def _vevent_text(event: Event, timeline: Timeline) -> tuple[str, str]:
+    """The event's VEVENT folded, before and after its DTSTAMP line; empty before 1 CE (see above)."""
+    if not event.date.common_era:  # a calendar cannot hold a day before 1 CE
+        return "", ""
+    head, tail = vevent(event, timeline, urlsplit(timeline.site.base_url).hostname or "localhost")
+    return "".join(map(fold, head)), "".join(map(fold, tail))
 
 
 def events_ics(timeline: Timeline, events: Sequence[Event]) -> str:
-    """The events as one VCALENDAR."""
+    """The events as one VCALENDAR; each VEVENT is joined from pieces kept per event."""
     site = timeline.site
     stamp = build_time(timeline).replace("-", "").replace(":", "")  # 2025-07-01T00:00:00Z -> 20250701T000000Z
-    host = urlsplit(site.base_url).hostname or "localhost"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -109,8 +116,7 @@ def events_ics(timeline: Timeline, events: Sequence[Event]) -> str:
         f"DESCRIPTION:{escape_text(site.description)}",
         f"URL:{site.base_url}",
     ]
-    for event in events:
-        if event.date.common_era:  # a calendar cannot hold a day before 1 CE (see above)
-            lines += vevent(event, timeline, stamp, host)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+    stamp_line = fold(f"DTSTAMP:{stamp}")
+    pieces = remembered_all("ics", timeline, events, functools.partial(_vevent_text, timeline=timeline))
+    parts = [part for head, tail in pieces if head for part in (head, stamp_line, tail)]
+    return joined("".join(map(fold, lines)), parts, "", fold("END:VCALENDAR"))

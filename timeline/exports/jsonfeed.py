@@ -7,11 +7,13 @@ tag labels. The EDTF date, which neither feed format has a field for, is in the 
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
+from timeline.eventmemo import remembered_all
 from timeline.exports.common import event_url
-from timeline.feeds import entry_time, feed_events, feed_summary
+from timeline.feeds import entry_time, feed_events, feed_summary, json_array
 from timeline.model import Event, Timeline
 
 VERSION = "https://jsonfeed.org/version/1.1"
@@ -34,8 +36,18 @@ def _item(event: Event, timeline: Timeline) -> dict[str, Any]:
     return item
 
 
+def _dump(value: Any) -> str:
+    """The feed's JSON: keys in the order given (the specification's), indent 1, UTF-8 kept."""
+    return json.dumps(value, ensure_ascii=False, indent=1)
+
+
+def _item_text(event: Event, timeline: Timeline) -> str:
+    return _dump(_item(event, timeline)).replace("\n", "\n  ")  # an item of the top-level `items`
+
+
 def json_feed(timeline: Timeline) -> str:
-    """The feed as JSON, keys in the order the specification lists them (version first)."""
+    """The feed as JSON, keys in the order the specification lists them (version first, items last); the items
+    are joined from pieces kept per event."""
     site = timeline.site
     feed = {
         "version": VERSION,
@@ -45,6 +57,7 @@ def json_feed(timeline: Timeline) -> str:
         "description": site.description,
         "authors": [{"name": site.title}],
         "language": site.language,
-        "items": [_item(event, timeline) for event in feed_events(timeline)],
     }
-    return json.dumps(feed, ensure_ascii=False, indent=1) + "\n"
+    items = remembered_all("jsonfeed", timeline, feed_events(timeline), functools.partial(_item_text, timeline=timeline))
+    head = _dump(feed).removesuffix("\n}")  # the object without its end, to which `items` is added as it is
+    return f'{head},\n "items": {json_array(items, " ")}\n}}\n'

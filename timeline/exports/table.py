@@ -14,10 +14,13 @@ compute, so they are guarded too.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Sequence
 
+from timeline.eventmemo import remembered_all
 from timeline.exports.common import event_url, source_line
+from timeline.feeds import joined
 from timeline.markdown import plain_text
 from timeline.model import Event, Timeline
 
@@ -78,10 +81,18 @@ def _row(event: Event, timeline: Timeline) -> list[str]:
     return [ours[c] if c in ours else safe_cell(text[c]) for c in COLUMNS]
 
 
-def events_csv(timeline: Timeline, events: Sequence[Event]) -> str:
-    """The events as CSV text, the byte-order mark first."""
+def _csv_line(row: Sequence[str]) -> str:
+    """One row as CSV text, its line end included."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_row(event, timeline) for event in events)
-    return BOM + out.getvalue()
+    csv.writer(out, lineterminator="\r\n").writerow(row)
+    return out.getvalue()
+
+
+def _row_text(event: Event, timeline: Timeline) -> str:
+    return _csv_line(_row(event, timeline))
+
+
+def events_csv(timeline: Timeline, events: Sequence[Event]) -> str:
+    """The events as CSV text, the byte-order mark first; the rows are joined from pieces kept per event."""
+    rows = remembered_all("csv", timeline, events, functools.partial(_row_text, timeline=timeline))
+    return joined(BOM + _csv_line(COLUMNS), rows, "", "")

@@ -31,11 +31,11 @@ from markupsafe import escape
 
 from timeline.calendarday import historical_year
 from timeline.edtf import EdtfDate, EdtfPoint
-from timeline.eventmemo import remembered
+from timeline.eventmemo import remembered_all
 from timeline.exports.common import event_url
+from timeline.feeds import json_document, json_text
 from timeline.markdown import render_markdown
 from timeline.model import Event, Source, Timeline
-from timeline.render import dump_json
 
 TITLE_ID = "title"  # the title slide's unique_id: event ids start with a year, so never this
 
@@ -108,15 +108,19 @@ def slide(event: Event, timeline: Timeline) -> dict[str, Any]:
     return data
 
 
+def _slide_text(event: Event, timeline: Timeline) -> str:
+    return json_text(slide(event, timeline), "  ")  # an item of the top-level `events`
+
+
 def timelinejs_json(timeline: Timeline, events: Sequence[Event]) -> str:
-    """The events as a TimelineJS3 timeline, with the episodes as eras."""
+    """The events as a TimelineJS3 timeline, with the episodes as eras; the slides are joined from pieces kept per
+    event."""
     site = timeline.site
-    slide_of = functools.partial(slide, timeline=timeline)
+    slides = remembered_all("timelinejs", timeline, events, functools.partial(_slide_text, timeline=timeline))
     url = escape(site.base_url)
     title_text = f'<p>{escape(site.description)}</p><p><a href="{url}">{url}</a></p>'
     data = {
         "title": {"unique_id": TITLE_ID, "text": {"headline": str(escape(site.title)), "text": title_text}},
-        "events": [remembered("timelinejs", timeline, event, slide_of) for event in events],
         "eras": [
             {
                 "start_date": date_object(episode.start.start),
@@ -127,4 +131,4 @@ def timelinejs_json(timeline: Timeline, events: Sequence[Event]) -> str:
         ],
         "scale": "human",
     }
-    return dump_json(data, indent=1) + "\n"
+    return json_document(data, "events", slides)
