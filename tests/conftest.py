@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.process import as_a_new_process
 from timeline.build import build_site, load_timeline
 from timeline.diagnostics import Diagnostics
 from timeline.model import Timeline
@@ -41,10 +42,11 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
 
 @pytest.fixture(autouse=True)
 def _cache_of_the_test(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test has its own cache folder too: a build memoised whole (the rendered outputs, the model, the list
-    of a site's files) is found by its inputs, and a test that patches the code's settings changes the output
-    without changing the inputs."""
+    """Each test has its own cache folder too, and starts as a process of its own: a build memoised whole (the
+    rendered outputs, the model, the list of a site's files) or in part (charts, checks, page keys) is found by its
+    inputs, and a test that patches the code's settings changes the output without changing the inputs."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+    as_a_new_process(monkeypatch)
 
 
 def build(content: Path, out: Path) -> Path:

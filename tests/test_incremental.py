@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.process import as_a_new_process
 from timeline import build as build_module
 from timeline.build import BuildReport, build_site
 from timeline.diagnostics import Diagnostics
@@ -37,9 +38,10 @@ def build(content: Path, templates: Path, out: Path, preview: bool = False) -> B
 
 
 def clean_build(content: Path, templates: Path, out: Path) -> BuildReport:
-    """A build that takes nothing from earlier ones: its own empty cache folder."""
+    """A build that takes nothing from earlier ones: its own empty cache folder, nothing kept in the process."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(out.parent / f"{out.name}-cache"))
+        as_a_new_process(patch)
         return build(content, templates, out)
 
 
@@ -181,6 +183,7 @@ def test_a_site_split_over_many_pages_rebuilds_like_a_clean_build(
     monkeypatch.setattr(pages, "SOURCES_PER_PAGE", 2)
     monkeypatch.setattr(pages, "LIST_PAGE_EVENTS", 3)
     monkeypatch.setattr(pages, "HOME_PAGE_EVENTS", 10)
+    as_a_new_process(monkeypatch)  # what earlier builds here remember was made with other settings of the code
     content, site = tmp_path / "content", tmp_path / "site"
     shutil.copytree(ROOT / "content", content)
     build(content, ROOT / "templates", site)
@@ -391,14 +394,13 @@ def test_fragments_kept_within_a_small_bound_give_the_same_site(tmp_path: Path, 
 
 
 def test_serve_reads_the_converted_files_from_disk_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from timeline import contentpatch, parsecache, snapshot
+    from timeline import parsecache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     content, site = tmp_path / "content", tmp_path / "site"
     shutil.copytree(ROOT / "content", content)
     build(content, ROOT / "templates", site)  # a build: the cache of converted files is on disk now
-    for module in (parsecache, contentpatch, snapshot):  # and `serve` starts as a process of its own
-        monkeypatch.setattr(module, "_IN_PROCESS" if module is not contentpatch else "_LAST", {})
+    as_a_new_process(monkeypatch)  # and `serve` starts as a process of its own
     read: list[str] = []
     original = parsecache.ParseCache._read
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from timeline.edtf import span_words
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
+from timeline.templatecache import kept_templates
 from timeline.templatecode import TemplateEnvironment
 from timeline.theme import template_folders
 
@@ -210,6 +211,7 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to look at each template file again for every page
+        bytecode_cache=kept_templates(),
     )
     env.filters.update(
         markdown=render_markdown,

@@ -289,8 +289,11 @@ def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_ev
     Those made from pieces kept per event (see eventmemo) come second."""
     base = timeline.site.base_url
     feeds = {"feed.xml": atom_feed, "feed.json": json_feed}
-    jobs: list[Job] = [(_group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()})]
-    remembering: list[Job] = [(_group_key("search", build, every_event), lambda: search_files(timeline))]
+    jobs: list[Job] = []
+    remembering: list[Job] = [
+        (_group_key("feed", build, every_event), lambda: {n: f(timeline) for n, f in feeds.items()}),
+        (_group_key("search", build, every_event), lambda: search_files(timeline)),
+    ]
     for data in data_export(timeline) + export_files(timeline):
         job = (_group_key("data", build, data.name, data.key), functools.partial(_made, data))
         (remembering if data.remembers else jobs).append(job)
