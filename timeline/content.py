@@ -104,9 +104,14 @@ def _merge(converted: Converted, path: str, raw: RawContent, diagnostics: Diagno
     raw.digests[path] = converted.digest
     raw.references.extend(map(_as_reference, converted.references))
     if again is None:
-        remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
+        remember_plain(converted)
         diagnostics.extend(converted.diagnostics)
     return converted.value
+
+
+def remember_plain(converted: Converted) -> None:
+    """Tell the Markdown module the plain texts worked out when the file was converted (see markdown.plain_text)."""
+    remember_plain_text({value_at(converted.value, where): plain for where, plain in converted.plain.items()})
 
 
 _as_reference = partial(tuple.__new__, Reference)  # Reference._make without its Python call

@@ -14,7 +14,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from timeline.collector import cycle_collector_paused
-from timeline.content import EventRead, LoadRecord, RawContent, copy_content, load_content, load_event, load_pages
+from timeline.content import (
+    EventRead,
+    LoadRecord,
+    RawContent,
+    copy_content,
+    load_content,
+    load_event,
+    load_pages,
+    remember_plain,
+)
 from timeline.contentfiles import scan_folder
 from timeline.convert import convert_files
 from timeline.diagnostics import Diagnostics
@@ -41,9 +50,12 @@ def load_content_again(root: Path, diagnostics: Diagnostics) -> RawContent:
 
 
 def adopt_record(root: Path, record: LoadRecord) -> None:
-    """Take `record` as this process's last reading of `root` (one kept by an earlier build: see snapshot)."""
+    """Take `record` as this process's last reading of `root` (one kept by an earlier build: see snapshot), with
+    the plain texts its conversions worked out."""
     _LAST.clear()
     _LAST[root] = record
+    for read in record.events:
+        remember_plain(read.converted)
 
 
 def record_of(root: Path) -> LoadRecord | None:
