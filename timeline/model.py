@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from functools import cached_property
 from typing import Any
 
 from timeline.edtf import EdtfDate
-from timeline.modelindex import index, related_index, related_of
+from timeline.modelindex import by_id_of, in_order, model_indexes, related_index, related_of
 
 
 @dataclass(frozen=True)
@@ -279,24 +278,27 @@ def build_timeline(raw: Any, previous: Timeline | None = None) -> Timeline:
         actors, places, sources, tags, ordered_episodes = _registries(raw.registries)
         kept, before = {}, None
     made = _Registries(actors, places, sources, tags, {e.id: e for e in ordered_episodes}, ordered_episodes)
-    events = []
+    fresh: list[Event] = []
     changed = {event_id for event_id in kept if event_id not in raw.events}  # deleted
+    events = []
+    paths, digests = raw.paths, raw.digests
     for event_id, data in raw.events.items():
-        digest = raw.digests.get(raw.paths[f"events/{event_id}"], "")
+        digest = digests.get(paths[f"events/{event_id}"], "")
         old = kept.get(event_id)
         if old is not None and digest and old.digest == digest:
             events.append(old)
         else:
-            events.append(_event(event_id, data, digest, made, raw))
+            event = _event(event_id, data, digest, made, raw)
+            events.append(event)
+            fresh.append(event)
             changed.add(event_id)
-    events.sort(key=lambda e: (e.date.sort_key, e.id))
-    ordered = tuple(events)
+    ordered = in_order(events, fresh, changed, before)
     republished_by: dict[str, list[Source]] = defaultdict(list)
     for source in sources.values():
         if source.republishes:
             republished_by[source.republishes].append(source)
-    by_id = {e.id: e for e in ordered}
-    related_by = index(ordered, lambda e: e.related_ids, getattr(before, "related_by", None))
+    by_id = by_id_of(ordered, changed, before)
+    indexes = model_indexes(ordered, fresh, changed, before)
     related_before = (before.related_events, changed) if before is not None and before.related_events is not None else None
     return Timeline(
         site=site,
@@ -308,15 +310,10 @@ def build_timeline(raw: Any, previous: Timeline | None = None) -> Timeline:
         events=ordered,
         pages=pages,
         by_id=by_id,
-        by_actor=index(ordered, lambda e: [a.id for a in e.all_actors], getattr(before, "by_actor", None)),
-        by_place=index(ordered, lambda e: [p.id for p in e.places], getattr(before, "by_place", None)),
-        by_tag=index(ordered, lambda e: [t.id for t in e.tags], getattr(before, "by_tag", None)),
-        by_episode=index(ordered, lambda e: [e.episode.id] if e.episode else [], getattr(before, "by_episode", None)),
-        by_source=index(ordered, lambda e: sorted({s.id for s in e.sources}), getattr(before, "by_source", None)),
+        **indexes,
         republished_by={k: tuple(v) for k, v in sorted(republished_by.items())},
-        related_by=related_by,
         shared_digest=shared_digest,
-        related_events=related_index(ordered, by_id, related_by, related_before),
+        related_events=related_index(ordered, by_id, indexes["related_by"], related_before),
     )
 
 
@@ -410,10 +407,15 @@ def _event(event_id: str, data: dict[str, Any], digest: str, made: _Registries, 
 
 def _shared_digest(raw: Any) -> str:
     """One digest of every content file that is not an event: any page may show what they hold. Files are named
-    from the content folder, never by where it is, so that a copy of the content has the same digest."""
-    root = os.path.commonpath(list(raw.digests)) if raw.digests else ""  # the content folder as messages name it
-    events = {path for key, path in raw.paths.items() if key.startswith("events/")}
-    shared = sorted((path.removeprefix(root), digest) for path, digest in raw.digests.items() if path not in events)
+    from the content folder, never by where it is, so that a copy of the content has the same digest. Event
+    files are those under events/ (see content.load_content)."""
+    root = raw.paths["site"].removesuffix("site.yaml")  # how messages name the content folder, with a separator
+    start = len(root)
+    shared = sorted(
+        (path[start:], digest)
+        for path, digest in raw.digests.items()
+        if not (path.startswith(root) and path.startswith("events/", start))
+    )
     return hashlib.sha256(repr(shared).encode()).hexdigest()
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from timeline import __version__
 from timeline.files import files_under
 from timeline.model import Actor, Episode, Event, Page, Place, Site, Source, Tag, Timeline
-from timeline.pages import PageSpec
+from timeline.pages import Month, PageSpec
 from timeline.parsecache import stat_key
 from timeline.theme import template_folders
 
@@ -159,6 +159,13 @@ def _describe(value: Any) -> str:
         return "[" + ",".join(_describe(item) for item in value) + "]"
     if isinstance(value, dict):
         return "{" + ",".join(f"{_describe(k)}:{_describe(v)}" for k, v in sorted(value.items())) + "}"
+    if kind is Month:  # the search page lists every month: one taken again (see pages.months_of) is described once
+        known = _MONTHS.get(value.key)
+        if known is not None and known[0] is value:
+            return known[1]
+        described = f"Month({value.key!r},{value.label!r},{_describe(value.events)})"
+        _MONTHS[value.key] = (value, described)
+        return described
     if dataclasses.is_dataclass(value):
         fields = ",".join(f"{name}={_describe(getattr(value, name))}" for name in _field_names(kind))
         return f"{kind.__name__}({fields})"
@@ -166,6 +173,7 @@ def _describe(value: Any) -> str:
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_MONTHS: dict[str, tuple[Month, str]] = {}  # month key -> the Month last described, and how
 
 
 def _field_names(kind: type) -> tuple[str, ...]:

@@ -162,8 +162,12 @@ SOURCES_PER_PAGE = 500  # the bibliography of a long timeline is split over page
 
 
 def sources_in_order(timeline: Timeline) -> list[Source]:
-    """The bibliography's order: by publisher, then by id."""
-    return sorted(timeline.sources.values(), key=lambda s: (s.publisher, s.id))
+    """The bibliography's order: by publisher, then by id (sorted once for the same registry: see _again)."""
+    return _again("sources", "", (timeline.sources,), _sorted_sources, timeline.sources)
+
+
+def _sorted_sources(sources: dict[str, Source]) -> list[Source]:
+    return sorted(sources.values(), key=lambda s: (s.publisher, s.id))
 
 
 def source_pages(timeline: Timeline) -> dict[str, str]:
@@ -192,20 +196,29 @@ def bibliography_pages(timeline: Timeline) -> list[PageSpec]:
     """The sources page, or several: the first has the overview by publisher, every one its share of sources.
 
     A share's page shows the events that cite its sources, and depends on those; the first page's overview
-    counts every event."""
+    counts every event. Each is made again only when its sources or their index entries are others (see _again)."""
     ordered = sources_in_order(timeline)
     shares = [ordered[i : i + SOURCES_PER_PAGE] for i in range(0, len(ordered), SOURCES_PER_PAGE)] or [[]]
+    cited = [timeline.by_source.get(source.id, ()) for source in ordered]
     pages = []
     for number, share in enumerate(shares, start=1):
-        pager = Pager(number, len(shares), "sources/", len(ordered), SOURCES_PER_PAGE)
-        citing = {e.id: e for source in share for e in timeline.by_source.get(source.id, ())}
-        context: dict[str, Any] = {"sources": tuple(share), "pager": pager, "citing": tuple(citing.values())}
-        if number == 1:
-            context["publishers"] = publisher_counts(timeline)
-        title = "Sources" if number == 1 else f"Sources, page {number} of {len(shares)}"
-        description = "Every article the timeline rests on, and what cites it."
-        pages.append(PageSpec(pager.path, "sources.html", title, context, description, uses_all_events=number == 1))
+        start = (number - 1) * SOURCES_PER_PAGE
+        shown = cited if number == 1 else cited[start : start + len(share)]  # the first page counts every event
+        made_from = (timeline.sources, len(shares), *shown)
+        pages.append(_again("sources", str(number), made_from, _bibliography_page, timeline, number, len(shares), share))
     return pages
+
+
+def _bibliography_page(timeline: Timeline, number: int, count: int, share: list[Source]) -> PageSpec:
+    pager = Pager(number, count, "sources/", len(timeline.sources), SOURCES_PER_PAGE)
+    citing = {e.id: e for source in share for e in timeline.by_source.get(source.id, ())}
+    context: dict[str, Any] = {"sources": tuple(share), "pager": pager, "citing": tuple(citing.values())}
+    if number == 1:
+        made_from = (timeline.sources, *(timeline.by_source.get(source.id, ()) for source in timeline.sources.values()))
+        context["publishers"] = _again("sources", "publishers", made_from, publisher_counts, timeline)
+    title = "Sources" if number == 1 else f"Sources, page {number} of {count}"
+    description = "Every article the timeline rests on, and what cites it."
+    return PageSpec(pager.path, "sources.html", title, context, description, uses_all_events=number == 1)
 
 
 def month_key(day: CalendarDay) -> str:
@@ -268,10 +281,15 @@ def filter_options(timeline: Timeline, events: tuple[Event, ...]) -> dict[str, l
     from timeline.render import side_label
     from timeline.schema import CLAIM_STATUSES, SIDES
 
-    used_tags = {t.id for e in events for t in e.tags}
-    used_actors = {a.id for e in events for a in e.all_actors}
-    used_sides = {side for e in events for side in e.sides}
-    used_status = {s for e in events for s in e.statuses}
+    if events is timeline.events:  # every event: its tags and actors are the indexes' keys
+        used_tags, used_actors = set(timeline.by_tag), set(timeline.by_actor)
+        used_sides = {timeline.actors[actor].side for actor in used_actors}  # all_actors: those involved and claiming
+        used_status = _statuses(events, len(CLAIM_STATUSES))
+    else:
+        used_tags = {t.id for e in events for t in e.tags}
+        used_actors = {a.id for e in events for a in e.all_actors}
+        used_sides = {side for e in events for side in e.sides}
+        used_status = {s for e in events for s in e.statuses}
     return {
         "tag": [(t.id, t.label) for t in timeline.tags.values() if t.id in used_tags],
         "actor": sorted(((a.id, a.name) for a in timeline.actors.values() if a.id in used_actors), key=lambda x: x[1]),
@@ -280,7 +298,18 @@ def filter_options(timeline: Timeline, events: tuple[Event, ...]) -> dict[str, l
     }
 
 
-_LAST: dict[str, dict[str, Any]] = {"months": {}, "events": {}, "lists": {}, "month pages": {}}
+def _statuses(events: tuple[Event, ...], every: int) -> set[str]:
+    """The claim statuses of `events`, looking no further once all `every` statuses are found."""
+    found: set[str] = set()
+    for event in events:
+        if event.claims:
+            found.update(event.statuses)
+            if len(found) == every:
+                break
+    return found
+
+
+_LAST: dict[str, dict[str, Any]] = {"months": {}, "events": {}, "lists": {}, "month pages": {}, "sources": {}}
 """The last plan's months and pages, with what each was made from (the same objects, never copies): `serve` plans
 again after every edit from a model that shares its unchanged events, index entries and related events with the
 last (see modelindex), and takes the pages made from the same objects as they were. A fresh model shares nothing
@@ -308,7 +337,7 @@ def _event_page(event: Event, related: tuple[Event, ...], previous_event: Event 
     return PageSpec(f"events/{event.id}/", "event.html", event.title, context)
 
 
-_NEXT: dict[str, dict[str, Any]] = {"events": {}, "lists": {}, "month pages": {}}  # what this plan made, for the next
+_NEXT: dict[str, dict[str, Any]] = {"events": {}, "lists": {}, "month pages": {}, "sources": {}}  # made now, for the next
 
 
 def _overview(path: str, template: str, title: str, description: str) -> PageSpec:
@@ -377,8 +406,8 @@ def plan_pages(timeline: Timeline) -> list[PageSpec]:
         pages += _again(
             "lists", path, (tag, events), list_pages, path, "tag.html", tag.label, {"tag": tag}, events, tag.description
         )
-    _LAST.update(_NEXT)
     pages += bibliography_pages(timeline)
+    _LAST.update(_NEXT)
     search = {"filters": filter_options(timeline, timeline.events), "months": months or []}
     pages.append(PageSpec("search/", "search.html", "Search", search, "Search every event.", uses_all_events=True))
     pages.append(_overview("charts/", "charts.html", "Charts", "The timeline in charts, each with its data as a table."))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from timeline import feeds
+from timeline.calendarday import iso_year
 from timeline.exports.geojson import places_geojson
 from timeline.exports.ics import events_ics
 from timeline.exports.table import events_csv
@@ -55,7 +56,10 @@ def export_years(timeline: Timeline) -> dict[str, list[Event]]:
 
 def export_listing(timeline: Timeline) -> list[tuple[str, str, str, list[tuple[str, str]]]]:
     """For the Data page: each format as (file name, label, media type, its files as (year or "", path))."""
-    years = list(export_years(timeline))
+    if len(timeline.events) <= feeds.SPLIT_EXPORT_ABOVE:
+        years = [""]
+    else:  # the keys of export_years, without sharing the events out
+        years = [iso_year(year) for year in dict.fromkeys(event.date.first_day.year for event in timeline.events)]
     return [
         (export.name().removeprefix(FOLDER), export.label, export.media_type, [(year, export.name(year)) for year in years])
         for export in FORMATS
