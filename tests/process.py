@@ -26,6 +26,7 @@ KEPT_BETWEEN_BUILDS: dict[tuple[str, str], Callable[[], Any]] = {  # where, and 
     ("timeline.search", "_STATE"): dict,
     ("timeline.snapshot", "_IN_PROCESS"): dict,
     ("timeline.snapshot", "_TAKEN"): dict,
+    ("timeline.snapshot", "_LAST_KEY"): dict,
     ("timeline.templatecache", "_KEPT"): dict,
     ("timeline.write", "_DRAWN"): dict,
 }

@@ -72,3 +72,35 @@ def test_the_key_is_the_same_without_the_cache_and_in_another_place(content: Pat
     shutil.copytree(content, elsewhere)
     assert content_key(content, "content") == first
     assert content_key(elsewhere, "content") == first
+
+
+def test_a_key_asked_again_reads_nothing_when_no_file_changed(content: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = content_key(content, "content")
+    digested: list[str] = []
+    original = digests.FileDigests.digest
+
+    def counted(self: digests.FileDigests, path: str) -> tuple[str, int]:
+        digested.append(path)
+        return original(self, path)
+
+    monkeypatch.setattr(digests.FileDigests, "digest", counted)
+    _OPENED.clear()
+    assert content_key(content, "content") == first
+    assert digested == []
+    assert not [path for path in _OPENED if path.startswith(str(content))]
+
+
+def test_a_file_changed_a_moment_ago_is_read_again_to_tell_the_key(content: Path) -> None:
+    event = _event_file(content)
+    event.write_text(event.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # too recent to trust its stat
+    first = content_key(content, "content")
+    _OPENED.clear()
+    assert content_key(content, "content") == first
+    assert [path for path in _OPENED if path.startswith(str(content))] == [str(event)]
+    event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    assert content_key(content, "content") != first
+    event.write_text(event.read_text(encoding="utf-8").replace("title: Edited ", "title: ", 1), encoding="utf-8")
+    assert content_key(content, "content") == first
+    other = sorted((content / "events").rglob("*.yaml"))[1]
+    other.write_text(other.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert content_key(content, "content") != first

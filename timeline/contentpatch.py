@@ -1,16 +1,18 @@
 """Reading the content again in the same process (`serve`'s next build): only the event files that changed.
 
-The first reading is noted in a LoadRecord (see content.load_content). The next one stats the site file, the
-registries and every event file and lists the events folder again; when no file but events changed and no event
-file came or went, it starts from a copy of the content as it stood before the events, reads and converts only
-the changed event files, and takes every other event's conversion, references and problems from the record, in
-the same order as a full reading gives them. Pages are always read again (they are few). Anything else (a registry
-or the site file edited, an event file added, removed or renamed, a file that changed too recently to be told
-apart from its next edit) reads everything, as the first time did.
+The first reading is noted in a LoadRecord (see content.load_content). The next one takes the stat keys of the
+site file, the registries and every event file from digesting the content (snapshot.content_key, which has just
+stat'ed them all; a file it did not see is stat'ed here) and lists the events folder again. When no file but
+events changed and no event file came or went, it starts from a copy of the content as it stood before the
+events, reads and converts only the changed event files, and takes every other event's conversion, references
+and problems from the record, in the same order as a full reading gives them. Pages are always read again (they
+are few). Anything else (a registry or the site file edited, or changed too recently to be told apart from its
+next edit; an event file added, removed or renamed) reads everything, as the first time did.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from timeline.collector import cycle_collector_paused
@@ -27,6 +29,7 @@ from timeline.content import (
 from timeline.contentfiles import scan_folder
 from timeline.convert import convert_files
 from timeline.diagnostics import Diagnostics
+from timeline.digests import file_digests
 from timeline.parsecache import parse_cache, stat_key_of
 from timeline.schema import EVENT
 
@@ -67,11 +70,12 @@ def _patched(root: Path, record: LoadRecord, diagnostics: Diagnostics) -> RawCon
     """The content read by patching the record's with the changed event files; None when that cannot be done."""
     if record.before_events is None or record.listing is None:
         return None
-    if any(key is None or stat_key_of(file) != key for file, key in record.other_keys.items()):
+    seen = file_digests(root).stat_key  # what digesting the content just found, else stat the file
+    if any(key is None or (seen(os.fspath(file)) or stat_key_of(file)) != key for file, key in record.other_keys.items()):
         return None
     if scan_folder(root / "events") != record.listing:
         return None
-    keys = [stat_key_of(read.job[2]) for read in record.events]
+    keys = [seen(os.fspath(read.job[2])) or stat_key_of(read.job[2]) for read in record.events]
     changed = [index for index, (read, key) in enumerate(zip(record.events, keys, strict=True)) if key is None or key != read.key]
     jobs = [(record.events[i].job[2], record.events[i].job[3], EVENT) for i in changed]
     converted = convert_files(jobs, parse_cache(root, in_process=True), [keys[i] for i in changed])

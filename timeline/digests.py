@@ -30,6 +30,7 @@ class FileDigests:
         self.file = cache_folder() / "digests" / f"{name}.pickle"
         self.entries: dict[str, tuple[StatKey, str]] = self._read()
         self.dirty = False
+        self.seen: dict[str, tuple[StatKey | None, str]] = {}  # each file's stat key and digest when last digested
 
     def _read(self) -> dict[str, tuple[StatKey, str]]:
         try:
@@ -45,14 +46,47 @@ class FileDigests:
         key = stat_key(info)  # None while the file may still be changing: read it, keep nothing
         known = self.entries.get(path)
         if key is not None and known is not None and known[0] == key:
+            self.seen[path] = (key, known[1])
             return known[1], info.st_size
         with open(path, "rb") as stream:
             data = stream.read()
         found = hashlib.sha256(data).hexdigest()
+        self.seen[path] = (key, found)
         if key is not None:
             self.entries[path] = (key, found)
             self.dirty = True
         return found, len(data)
+
+    def unchanged(self, paths: list[str], most_read: int = 20) -> bool:
+        """Whether `paths` are the files last digested here with the same bytes, as far as can be told without
+        digesting them all: each must have the stat key it had then, but a file that was changing then (no stat
+        key) is read again and its digest compared (at most `most_read` of them: past that, False)."""
+        if len(paths) != len(self.seen):
+            return False
+        seen, read = self.seen, 0
+        try:
+            for path in paths:
+                known = seen.get(path)
+                if known is None:
+                    return False
+                if known[0] is not None:  # its stat key then: unchanged if it is the same now
+                    if stat_key(os.stat(path)) != known[0]:
+                        return False
+                    continue
+                read += 1  # it was changing then: only its bytes tell
+                if read > most_read:
+                    return False
+                with open(path, "rb") as stream:
+                    if hashlib.sha256(stream.read()).hexdigest() != known[1]:
+                        return False
+        except OSError:
+            return False
+        return True
+
+    def stat_key(self, path: str) -> StatKey | None:
+        """The stat key `path` had when it was last digested here; None if unknown (or it was changing)."""
+        known = self.seen.get(path)
+        return known[0] if known is not None else None
 
     def keep_only(self, paths: list[str]) -> None:
         """Forget files that are gone."""

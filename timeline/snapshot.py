@@ -70,6 +70,10 @@ def content_key(content: Path, named: str) -> str:
     root = os.fspath(content).rstrip(os.sep)  # files_under gives every path as `root` + a separator + the rest
     digests = file_digests(content)
     paths = files_under(content)
+    if _LAST_KEY.get(root, ("",))[0] == hasher.hexdigest() and digests.unchanged(paths):
+        return _LAST_KEY[root][1]  # the same files, none changed since they were digested: the same key
+    named_and_code = hasher.hexdigest()
+    digests.seen.clear()
     for path in paths:
         try:
             digest, size = digests.digest(path)
@@ -78,7 +82,12 @@ def content_key(content: Path, named: str) -> str:
         hasher.update(f"{path[len(root) + 1 :]}\0{size}\0{digest}\0".encode())  # its path inside `content`
     digests.keep_only(paths)
     digests.save()
+    _LAST_KEY.clear()
+    _LAST_KEY[root] = (named_and_code, hasher.hexdigest())
     return hasher.hexdigest()
+
+
+_LAST_KEY: dict[str, tuple[str, str]] = {}  # content folder -> (digest of its name and the code, its last key)
 
 
 def _folder() -> Path:
