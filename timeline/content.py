@@ -58,7 +58,7 @@ class RawContent:
     digests: dict[str, str] = field(default_factory=dict)  # display path -> sha256 of the file's bytes
     references: list[Reference] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # registries and events/<id> that could not be read
-    unmarked: dict[str, Path] = field(default_factory=dict)  # display path -> event file whose positions were not kept
+    unmarked: dict[str, Path | str] = field(default_factory=dict)  # display path -> event file whose positions were not kept
 
     def position(self, path: str, where: str) -> tuple[int, int]:
         """Line and column of a field, falling back to its nearest recorded parent."""
@@ -138,6 +138,13 @@ class EventRead:
     converted: Converted
     diagnostics: list[Diagnostic]
 
+    def __getstate__(self) -> tuple[Any, ...]:  # the file as a plain path: a record loads 10,000 Paths otherwise
+        event_id, folder, file, path = self.job
+        return (event_id, folder, os.fspath(file), path), self.key, self.converted, self.diagnostics
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.job, self.key, self.converted, self.diagnostics = state
+
 
 @dataclass
 class LoadRecord:
@@ -199,7 +206,7 @@ def _load_all(
     _refuse_links_and_others(listing, raw, listed)
     events = [file for file in listing.files if not file.name.startswith(".")]
     event_jobs = _event_jobs(raw, events, listed)
-    all_jobs = present + [(file, path, EVENT) for _, _, file, path in event_jobs]
+    all_jobs = present + [(Path(file) if isinstance(file, str) else file, path, EVENT) for _, _, file, path in event_jobs]
     keys = [stat_key_of(file) for file, _, _ in all_jobs]
     # every file at once, so that the registries are converted on one core while the events are on the other
     results = convert_files(all_jobs, cache, keys)
@@ -257,7 +264,7 @@ def _refuse_links_and_others(listing: Listing, raw: RawContent, diagnostics: Dia
         diagnostics.error(display_path(other, raw.root), 1, 1, NOT_REGULAR_MESSAGE, NOT_REGULAR_HINT)
 
 
-EventJob = tuple[str, str, Path, str]  # event id, year folder, file, display path
+EventJob = tuple[str, str, Path | str, str]  # event id, year folder, file, display path
 
 
 def _event_jobs(raw: RawContent, files: list[Path], diagnostics: Diagnostics) -> list[EventJob]:

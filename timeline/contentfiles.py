@@ -78,7 +78,7 @@ def _parts(path: str) -> list[str]:
     return path.split(os.sep)
 
 
-def read_regular_file(file: Path, limit: int) -> bytes:
+def read_regular_file(file: Path | str, limit: int) -> bytes:
     """The bytes of a regular file that is not a link, at most `limit` of them (TooLarge past that)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:

@@ -77,7 +77,7 @@ def _patched(root: Path, record: LoadRecord, diagnostics: Diagnostics) -> RawCon
         return None
     keys = [seen(os.fspath(read.job[2])) or stat_key_of(read.job[2]) for read in record.events]
     changed = [index for index, (read, key) in enumerate(zip(record.events, keys, strict=True)) if key is None or key != read.key]
-    jobs = [(record.events[i].job[2], record.events[i].job[3], EVENT) for i in changed]
+    jobs = [(Path(record.events[i].job[2]), record.events[i].job[3], EVENT) for i in changed]
     converted = convert_files(jobs, parse_cache(root, in_process=True), [keys[i] for i in changed])
     raw = copy_content(record.before_events)
     diagnostics.items.extend(record.diagnostics)

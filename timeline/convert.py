@@ -44,7 +44,7 @@ class Converted:
     plain: dict[str, str] = field(default_factory=dict)  # each Markdown field -> its plain words
 
 
-def read_and_convert(file: Path, path: str, schema: Any, keep_marks: bool = False) -> Converted:
+def read_and_convert(file: Path | str, path: str, schema: Any, keep_marks: bool = False) -> Converted:
     """Read and convert one file. The positions of an event's fields are dropped unless `keep_marks`: they are
     most of what a converted event weighs, and needed only for a message (see RawContent.position)."""
     diagnostics = Diagnostics()

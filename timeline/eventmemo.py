@@ -17,7 +17,7 @@ from timeline import __version__
 from timeline.model import Event, Timeline
 
 T = TypeVar("T")
-FORMAT = 1  # of the kept state: a change to what any piece holds must change this (or the package version)
+FORMAT = 2  # of the kept state: a change to what any piece holds must change this (or the package version)
 _PIECES: dict[str, dict[Hashable, tuple[str, Any]]] = {}  # kind -> event id (or other key) -> (digest, piece)
 _SHARED = {"digest": ""}
 
@@ -74,30 +74,27 @@ def remembered_by(kind: str, timeline: Timeline, key: Hashable, make: Callable[[
     return kept[1]  # type: ignore[no-any-return]
 
 
-def kept_state() -> object:
-    """Every piece kept, as picklable plain data for `restore_state` (pickle it before the next build changes it).
+def kept_state() -> dict[tuple[Hashable, ...], Any]:
+    """Every piece kept, as a flat dict for `restore_state`: (kind, key) -> (digest, piece), beside the format,
+    the code's version and the shared digest they were made for (see memories).
 
     The pieces depend on the code that made them: keep the state under a name that changes with the code."""
-    return {"format": FORMAT, "version": __version__, "shared": _SHARED["digest"], "pieces": _PIECES}
+    flat: dict[tuple[Hashable, ...], Any] = {("format",): FORMAT, ("version",): __version__, ("shared",): _SHARED["digest"]}
+    for kind, pieces in _PIECES.items():
+        flat.update(((kind, key), kept) for key, kept in pieces.items())
+    return flat
 
 
 def restore_state(state: object) -> None:
     """Take back pieces that `kept_state` gave; anything else (another format, damaged data) keeps nothing."""
-    shared, pieces = "", {}
-    if _readable(state):
-        shared, pieces = state["shared"], dict(state["pieces"])  # type: ignore[index]
     _PIECES.clear()
-    _PIECES.update(pieces)
+    _SHARED["digest"] = ""
+    if not isinstance(state, dict) or state.get(("format",)) != FORMAT or state.get(("version",)) != __version__:
+        return
+    shared = state.get(("shared",))
+    if not isinstance(shared, str):
+        return
+    for where, kept in state.items():
+        if len(where) == 2 and isinstance(where[0], str) and isinstance(kept, tuple) and len(kept) == 2:
+            _PIECES.setdefault(where[0], {})[where[1]] = kept
     _SHARED["digest"] = shared
-
-
-def _readable(state: object) -> bool:
-    """Whether `state` is one `kept_state` gave, by this version of the code."""
-    if not isinstance(state, dict) or state.get("format") != FORMAT or state.get("version") != __version__:
-        return False
-    pieces = state.get("pieces")
-    return (
-        isinstance(state.get("shared"), str)
-        and isinstance(pieces, dict)
-        and all(isinstance(kind, str) and isinstance(found, dict) for kind, found in pieces.items())
-    )

@@ -13,7 +13,12 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-MODULES = ("timeline.checkmemo", "timeline.charts.memo", "timeline.pagekeys")  # the modules whose memories are kept
+MODULES = (  # the modules whose memories are kept
+    "timeline.checkmemo",
+    "timeline.charts.memo",
+    "timeline.pagekeys",
+    "timeline.eventmemo",
+)
 
 States = dict[str, dict[Any, Any]]  # module -> its state
 Change = dict[str, tuple[dict[Any, Any], list[Any]]]  # module -> (entries set, keys dropped)

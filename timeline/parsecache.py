@@ -65,10 +65,10 @@ def stat_key(info: os.stat_result, file: str | Path | None = None) -> StatKey | 
         return None
 
 
-def stat_key_of(file: Path) -> StatKey | None:
+def stat_key_of(file: Path | str) -> StatKey | None:
     """The stat key of a file (not following a link); None when it cannot be known (see stat_key)."""
     try:
-        return stat_key(file.lstat(), file)
+        return stat_key(os.lstat(file), file)
     except OSError:
         return None
 

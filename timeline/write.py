@@ -301,6 +301,7 @@ def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_ev
     return jobs, remembering
 
 
+PIECES_UP_TO = 25_000  # events: the pieces take about 9 KB an event, held in memory and kept with the snapshot
 _DRAWN: dict[int, tuple[Timeline, dict[str, Any], dict[str, Any]]] = {}  # the last model's charts and maps
 
 
@@ -339,8 +340,9 @@ def write_site(
 ) -> BuildReport:
     """Render what changed, reuse what the writer has from the last builds or the cache has, and swap the new site in.
 
-    A process that `keeps_pieces` (serve's) makes the outputs built from pieces kept per event itself, where the
-    pieces stay for its next build; otherwise workers make them with the rest."""
+    A build that `keeps_pieces` makes the outputs built from pieces kept per event in this process, where the
+    pieces stay for its next build (serve's) or are kept with the snapshot (see memories); otherwise workers make
+    them with the rest. A timeline of more than PIECES_UP_TO events keeps them only when told to."""
     progress.update("planning pages")
     cache = cache or render_cache()
     try:
@@ -349,6 +351,7 @@ def write_site(
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
         todo, keys, copies = pages_to_render(pages, build, every_event, writer, cache)
         jobs, remembering = derived_jobs(timeline, [p.path for p in pages if p.in_sitemap], build, every_event)
+        keeps_pieces = keeps_pieces or len(timeline.events) <= PIECES_UP_TO
         here = jobs_to_do(writer, cache, remembering) if keeps_pieces else []
         jobs = jobs_to_do(writer, cache, jobs if keeps_pieces else jobs + remembering)
         weight = len(timeline.events) // EVENTS_PER_JOB_PAGE

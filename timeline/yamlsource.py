@@ -296,7 +296,7 @@ def _yaml_hint(problem: str) -> str:
     return "check indentation, colons and quotes near this position"
 
 
-def read_file(file: Path, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> bytes | None:
+def read_file(file: Path | str, path: str, diagnostics: Diagnostics, limit: int = MAX_BYTES) -> bytes | None:
     """A content file's bytes (at most `limit`); None, with a diagnostic, if it cannot or must not be read."""
     try:
         return read_regular_file(file, limit)
