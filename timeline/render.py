@@ -157,8 +157,9 @@ class Fragments:
 
     def source_entry(self, source: Any, path: str, root: str) -> Markup:
         """A source's entry in the bibliography page at `path`: macro source_entry. It lists the events citing the
-        source, and is known by theirs ids and digests."""
-        citing = self.env.globals["timeline"].by_source.get(source.id, ())
+        source, and is known by their ids and digests."""
+        timeline: Any = self.env.globals["timeline"]
+        citing = timeline.by_source.get(source.id, ())
         cited = tuple((event.id, event.digest or self.unknown) for event in citing)
         return self._piece(("source_entry", source.id, path, root, cited), root, "source_entry", source, path)
 
@@ -263,7 +264,8 @@ def kept_state() -> dict[Any, Any]:
 
 def restore_state(state: object) -> None:
     """Take back the pieces `kept_state` gave; anything else (another format or version, damaged data) keeps none."""
-    generation, pieces = "", {}
+    generation: object = ""
+    pieces: dict[tuple[Any, ...], Markup] = {}
     if isinstance(state, dict) and state.get("format") == FORMAT and state.get("version") == __version__:
         generation = state.get("generation")
         pieces = {key: piece for key, piece in state.items() if type(key) is tuple and type(piece) is Markup}
