@@ -160,7 +160,8 @@ class Fragments:
         source, and is known by their ids and digests."""
         timeline: Any = self.env.globals["timeline"]
         citing = timeline.by_source.get(source.id, ())
-        cited = tuple((event.id, event.digest or self.unknown) for event in citing)
+        unknown = self.unknown
+        cited = tuple([(event.id, event.digest or unknown) for event in citing])
         return self._piece(("source_entry", source.id, path, root, cited), root, "source_entry", source, path)
 
     def status_badge(self, status: str, root: str) -> Markup:
