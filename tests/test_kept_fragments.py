@@ -168,3 +168,19 @@ def test_pieces_kept_within_a_small_bound_give_the_same_site(
     build(content, templates, tmp_path / "bounded", preview=True)
     clean_build(content, templates, tmp_path / "clean")
     assert files_of(tmp_path / "bounded") == files_of(tmp_path / "clean")
+
+
+def test_workers_forked_after_pieces_were_kept_render_the_same_site(
+    tmp_path: Path, made: list[tuple[Any, ...]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Render workers start with the pieces kept in the process that forks them; what they make is lost with them."""
+    content, templates = project(tmp_path)
+    build(content, templates, tmp_path / "site", preview=True)
+    kept = dict(render._KEPT["pieces"])
+    retitle_an_event(content, templates)
+    monkeypatch.setattr(write, "PARALLEL_ABOVE", 0)
+    monkeypatch.setattr(write, "_workers", lambda: 2)
+    build(content, templates, tmp_path / "site", preview=True)
+    assert render._KEPT["pieces"] == kept  # none made here: the edited event's pieces were made in the workers
+    clean_build(content, templates, tmp_path / "clean")
+    assert files_of(tmp_path / "site") == files_of(tmp_path / "clean")
