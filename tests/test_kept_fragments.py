@@ -184,3 +184,26 @@ def test_workers_forked_after_pieces_were_kept_render_the_same_site(
     assert render._KEPT["pieces"] == kept  # none made here: the edited event's pieces were made in the workers
     clean_build(content, templates, tmp_path / "clean")
     assert files_of(tmp_path / "site") == files_of(tmp_path / "clean")
+
+
+def test_any_file_among_the_templates_is_part_of_what_pieces_are_kept_under(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Binary files, files outside static/ and files that cannot be read: the generation is still told, or none."""
+    templates = tmp_path / "templates"
+    (templates / "static").mkdir(parents=True)
+    (templates / "static" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
+    (templates / "notes.bin").write_bytes(b"\xff\xfe\x00")
+    timeline = make_timeline([Spec("2022-07-03-a", "2022-07-03", title="A")])
+    globals_ = {"timeline": type("T", (), {"shared_digest": "s"})()}
+    first = render.generation([templates, ROOT / "templates"], globals_)
+    assert first
+    assert first == render.generation([templates, ROOT / "templates"], globals_)
+    (templates / "static" / "logo.png").write_bytes(b"another logo")  # in `assets`, by its digest
+    assert render.generation([templates, ROOT / "templates"], globals_) == first
+    (templates / "notes.bin").write_bytes(b"\xff")
+    assert render.generation([templates, ROOT / "templates"], globals_) != first
+    listed = render.files_under(templates)
+    monkeypatch.setattr(render, "files_under", lambda folder: [*listed, str(templates / "gone.swp")])
+    assert render.generation([templates, ROOT / "templates"], globals_) == ""  # a file gone while it was read
+    assert render.generation([templates], {"timeline": timeline}) == ""  # a model made in code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from markupsafe import Markup
 
 from timeline import __version__
 from timeline.edtf import span_words
+from timeline.files import files_under
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
 from timeline.templatecache import kept_templates
@@ -243,17 +245,24 @@ def _kept_pieces(generation: str) -> dict[tuple[Any, ...], Markup]:
     return pieces
 
 
-def generation(env: Environment, globals_: dict[str, Any]) -> str:
-    """What every piece depends on beyond its own arguments, as one digest: the code, every template, the shared
-    content and the site-wide globals. "" when the timeline cannot tell its content from another's (a model made in
-    code has no shared digest): its pieces are kept for one build only."""
-    timeline = globals_.get("timeline")
-    shared = getattr(timeline, "shared_digest", "")
-    if not shared or env.loader is None:
+def generation(folders: list[Path], globals_: dict[str, Any]) -> str:
+    """What every piece depends on beyond its own arguments, as one digest: the code's version, every template in
+    `folders` (static files are in the site-wide `assets` by their digests), the shared content and the site-wide
+    globals. "" when the timeline cannot tell its content from another's (a model made in code has no shared
+    digest): its pieces are kept for one build only."""
+    shared = getattr(globals_.get("timeline"), "shared_digest", "")
+    if not shared:
         return ""
     hasher = hashlib.sha256(f"{FORMAT}|{__version__}|{jinja2.__version__}|{shared}\0".encode())
-    for name in sorted(env.loader.list_templates()):
-        hasher.update(f"{name}\0{env.loader.get_source(env, name)[0]}\0".encode())
+    for number, folder in enumerate(folders):
+        static = os.path.join(folder, "static", "")
+        for path in files_under(folder):
+            if not path.startswith(static):
+                hasher.update(f"{number}:{os.path.relpath(path, folder)}\0".encode())
+                try:
+                    hasher.update(Path(path).read_bytes())
+                except OSError:  # gone while it was read (an editor's file): this build keeps its pieces to itself
+                    return ""
     hasher.update(dump_json([globals_.get(name) for name in _SITE_WIDE]).encode())
     return hasher.hexdigest()
 
@@ -277,8 +286,9 @@ def restore_state(state: object) -> None:
 
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
     """Templates come from the project's `templates` folder first, then from the packaged theme."""
+    folders = template_folders(templates)
     env = TemplateEnvironment(
-        loader=FileSystemLoader([str(folder) for folder in template_folders(templates)]),
+        loader=FileSystemLoader([str(folder) for folder in folders]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -300,5 +310,5 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
     )
     timeline = env.globals.get("timeline")
     events = len(getattr(timeline, "events", ()))
-    env.globals["fragments"] = Fragments(env, generation(env, env.globals), events)
+    env.globals["fragments"] = Fragments(env, generation(folders, env.globals), events)
     return env
