@@ -23,6 +23,7 @@ KEPT_BETWEEN_BUILDS: dict[tuple[str, str], Callable[[], Any]] = {  # where, and 
     ("timeline.pages", "_NEXT"): lambda: {"events": {}, "lists": {}, "month pages": {}, "sources": {}},
     ("timeline.parsecache", "_IN_PROCESS"): dict,
     ("timeline.rendercache", "_IN_PROCESS"): dict,
+    ("timeline.render", "_KEPT"): lambda: {"generation": "", "pieces": {}},
     ("timeline.search", "_STATE"): dict,
     ("timeline.snapshot", "_IN_PROCESS"): dict,
     ("timeline.snapshot", "_TAKEN"): dict,

@@ -389,6 +389,7 @@ def test_fragments_kept_within_a_small_bound_give_the_same_site(tmp_path: Path, 
 
     clean_build(ROOT / "content", ROOT / "templates", tmp_path / "unbounded")
     monkeypatch.setattr(Fragments, "MAX_PIECES", 3)
+    monkeypatch.setattr(Fragments, "PIECES_PER_EVENT", 0)
     clean_build(ROOT / "content", ROOT / "templates", tmp_path / "bounded")
     assert files_of(tmp_path / "bounded") == files_of(tmp_path / "unbounded")
 

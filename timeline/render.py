@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import uuid
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from timeline import __version__
 from timeline.edtf import span_words
+from timeline.files import files_under
 from timeline.markdown import plain_text, render_inline, render_markdown
 from timeline.schema import CLAIM_STATUSES, SIDES
 from timeline.templatecache import kept_templates
@@ -102,14 +108,24 @@ class Fragments:
     """Rendered pieces reused across pages: an event's list item appears on half a dozen pages, a source is cited by
     many events. Each piece is a macro of _macros.html, rendered once for each thing it shows and each `root`.
 
-    At most MAX_PIECES are kept, so that a worker's memory stays bounded however many pages it renders (starting
-    fresh workers instead would copy the model's memory again, and render every piece again, each time)."""
+    Pieces are kept between builds too (see `_KEPT`), when the build can tell its content from another's: under its
+    `generation` (a digest of the shared content, the templates and the site-wide globals), an event's pieces by its
+    id and its file's digest. After an edit only the edited event's pieces are made again. A piece may read its
+    arguments, `root`, the shared content (site, registries, pages) and the site-wide globals; never other events,
+    charts or maps (the theme's macros read none of these).
+
+    At most MAX_PIECES are kept (or PIECES_PER_EVENT for each event of a larger timeline), so that a worker's
+    memory stays bounded however many pages it renders (starting fresh workers instead would copy the model's
+    memory again, and render every piece again, each time)."""
 
     MAX_PIECES = 20_000
+    PIECES_PER_EVENT = 3
 
-    def __init__(self, env: Environment) -> None:
+    def __init__(self, env: Environment, generation: str = "", events: int = 0) -> None:
         self.env = env
-        self.pieces: dict[tuple[Any, ...], Markup] = {}
+        self.pieces: dict[tuple[Any, ...], Markup] = _kept_pieces(generation) if generation else {}
+        self.limit = max(self.MAX_PIECES, self.PIECES_PER_EVENT * events)
+        self.unknown = uuid.uuid4().hex  # stands in for the digest of an event that has none: known in this build only
         self.dates: dict[int, tuple[Any, tuple[type, str]]] = {}  # id(date) -> (date, its key): see _date_key
         self.modules: dict[str, Any] = {}
 
@@ -121,7 +137,8 @@ class Fragments:
 
     def event_item(self, event: Any, heading: int, root: str) -> Markup:
         """An event in a timeline list: macro event_item."""
-        return self._piece(("event_item", event.id, heading, root), root, "event_item", event, heading)
+        key = ("event_item", event.id, event.digest or self.unknown, heading, root)
+        return self._piece(key, root, "event_item", event, heading)
 
     def event_items(self, events: Any, heading: int, root: str) -> Markup:
         """A list's events, each an event_item followed by a line break: one call for a list of hundreds."""
@@ -130,11 +147,24 @@ class Fragments:
 
     def event_link(self, event: Any, root: str) -> Markup:
         """An event in a compact list: macro event_link."""
-        return self._piece(("event_link", event.id, root), root, "event_link", event)
+        return self._piece(("event_link", event.id, event.digest or self.unknown, root), root, "event_link", event)
+
+    def event_links(self, events: Any, root: str) -> Markup:
+        """A compact list's events, each an event_link followed by a line break: macro event_links in one call."""
+        return Markup("".join([self.event_link(event, root) + "\n" for event in events]))
 
     def citation(self, source: Any, root: str) -> Markup:
         """A source cited in full, with its note: macro citation."""
         return self._piece(("citation", source.id, root), root, "citation", source)
+
+    def source_entry(self, source: Any, path: str, root: str) -> Markup:
+        """A source's entry in the bibliography page at `path`: macro source_entry. It lists the events citing the
+        source, and is known by their ids and digests."""
+        timeline: Any = self.env.globals["timeline"]
+        citing = timeline.by_source.get(source.id, ())
+        unknown = self.unknown
+        cited = tuple([(event.id, event.digest or unknown) for event in citing])
+        return self._piece(("source_entry", source.id, path, root, cited), root, "source_entry", source, path)
 
     def status_badge(self, status: str, root: str) -> Markup:
         """A claim status as a badge: macro status_badge."""
@@ -194,17 +224,71 @@ class Fragments:
         return piece
 
     def _keep(self, key: tuple[Any, ...], piece: Markup) -> Markup:
-        if len(self.pieces) >= self.MAX_PIECES:
+        if len(self.pieces) >= self.limit:
             self.pieces.clear()  # start again: the pages of one list come together, so few pieces are made twice
             self.dates.clear()
         self.pieces[key] = piece
         return piece
 
 
+FORMAT = 1  # of the kept pieces: a change to what a piece holds, or to how it is keyed, must change this
+_KEPT: dict[str, Any] = {"generation": "", "pieces": {}}
+"""The pieces kept between builds (`serve` builds again and again in one process), for one generation."""
+_SITE_WIDE = ("source_pages", "assets", "plotly_style_ids")  # globals beyond the timeline that a piece may read
+
+
+def _kept_pieces(generation: str) -> dict[tuple[Any, ...], Markup]:
+    """The pieces kept for `generation`; those of any other are forgotten."""
+    if generation != _KEPT["generation"]:
+        _KEPT["generation"], _KEPT["pieces"] = generation, {}
+    pieces: dict[tuple[Any, ...], Markup] = _KEPT["pieces"]
+    return pieces
+
+
+def generation(folders: list[Path], globals_: dict[str, Any]) -> str:
+    """What every piece depends on beyond its own arguments, as one digest: the code's version, every template in
+    `folders` (static files are in the site-wide `assets` by their digests), the shared content and the site-wide
+    globals. "" when the timeline cannot tell its content from another's (a model made in code has no shared
+    digest): its pieces are kept for one build only."""
+    shared = getattr(globals_.get("timeline"), "shared_digest", "")
+    if not shared:
+        return ""
+    hasher = hashlib.sha256(f"{FORMAT}|{__version__}|{jinja2.__version__}|{shared}\0".encode())
+    for number, folder in enumerate(folders):
+        static = os.path.join(folder, "static", "")
+        for path in files_under(folder):
+            if not path.startswith(static):
+                hasher.update(f"{number}:{os.path.relpath(path, folder)}\0".encode())
+                try:
+                    hasher.update(Path(path).read_bytes())
+                except OSError:  # gone while it was read (an editor's file): this build keeps its pieces to itself
+                    return ""
+    hasher.update(dump_json([globals_.get(name) for name in _SITE_WIDE]).encode())
+    return hasher.hexdigest()
+
+
+def kept_state() -> dict[Any, Any]:
+    """The pieces kept, as picklable plain data for `restore_state`: a flat dict, each piece under its key."""
+    return {"format": FORMAT, "version": __version__, "generation": _KEPT["generation"], **_KEPT["pieces"]}
+
+
+def restore_state(state: object) -> None:
+    """Take back the pieces `kept_state` gave; anything else (another format or version, damaged data) keeps none."""
+    generation: object = ""
+    pieces: dict[tuple[Any, ...], Markup] = {}
+    if isinstance(state, dict) and state.get("format") == FORMAT and state.get("version") == __version__:
+        generation = state.get("generation")
+        pieces = {key: piece for key, piece in state.items() if type(key) is tuple and type(piece) is Markup}
+    if not isinstance(generation, str) or not generation:
+        generation, pieces = "", {}
+    _KEPT["generation"], _KEPT["pieces"] = generation, pieces
+
+
 def make_environment(templates: Path, globals_: dict[str, Any] | None = None) -> Environment:
     """Templates come from the project's `templates` folder first, then from the packaged theme."""
+    folders = template_folders(templates)
     env = TemplateEnvironment(
-        loader=FileSystemLoader([str(folder) for folder in template_folders(templates)]),
+        loader=FileSystemLoader([str(folder) for folder in folders]),
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -224,5 +308,7 @@ def make_environment(templates: Path, globals_: dict[str, Any] | None = None) ->
     env.globals.update(
         CLAIM_STATUSES=CLAIM_STATUSES, SIDES=SIDES, event_json_ld=event_json_ld, span_words=span_words, **(globals_ or {})
     )
-    env.globals["fragments"] = Fragments(env)
+    timeline = env.globals.get("timeline")
+    events = len(getattr(timeline, "events", ()))
+    env.globals["fragments"] = Fragments(env, generation(folders, env.globals), events)
     return env
