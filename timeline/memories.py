@@ -18,6 +18,7 @@ MODULES = (  # the modules whose memories are kept
     "timeline.charts.memo",
     "timeline.pagekeys",
     "timeline.eventmemo",
+    "timeline.render",
 )
 
 States = dict[str, dict[Any, Any]]  # module -> its state

@@ -70,7 +70,15 @@ COPIES_PER_PAGE = 4  # putting a page from the cache in the tree costs about a q
 
 
 def _render(env: Environment, page: PageSpec) -> bytes:
-    return env.get_template(page.template).render(page=page, root=page.root, **page.context).encode("utf-8")
+    return _page_text(env, page).encode("utf-8")
+
+
+def _page_text(env: Environment, page: PageSpec) -> str:
+    return env.get_template(page.template).render(page=page, root=page.root, **page.context)
+
+
+def _page_job(env: Environment, page: PageSpec) -> dict[str, str]:
+    return {page.output: _page_text(env, page)}
 
 
 Job = tuple[str, Callable[[], dict[str, str]]]  # outputs made together (a feed, an export): their key and maker
@@ -359,6 +367,11 @@ def write_site(
             progress.update("drawing charts")
         env = _environment(timeline, templates, assets, drawn=bool(todo))
         progress.update("rendering pages")
+        rendered = len(todo)
+        if keeps_pieces:  # pages that read every event are made here too, where their pieces stay (see Fragments)
+            whole = {index for index, page in enumerate(todo) if page.uses_all_events}
+            here += [(keys[index], functools.partial(_page_job, env, todo[index])) for index in sorted(whole)]
+            todo, keys = [p for i, p in enumerate(todo) if i not in whole], [k for i, k in enumerate(keys) if i not in whole]
         left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache, here)
         if left:  # pages the cache lost while the build ran
             env = _environment(timeline, templates, assets, drawn=True)
@@ -374,5 +387,5 @@ def write_site(
         raise
     written = writer.written
     return BuildReport(
-        len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed), len(todo) + len(left)
+        len(pages), len(written), sum(written.values()), len(writer.changed), len(writer.removed), rendered + len(left)
     )
