@@ -87,9 +87,9 @@ def load_model(
     """The model, from the snapshot of the content with this `model_key` when there is one (see snapshot), else
     read and checked, then kept in this process; None when any error was found. Then whether it is the model of
     `key` (no file changed while it was read), and whether it was made here rather than loaded. Reading starts
-    from what this process read last, else (`on_disk`) from the newest snapshot: only the files that changed since
-    are read, and only the events they hold are made."""
-    from timeline.snapshot import keep_in_process, load_snapshot, take_newest
+    from what this process read last, else from the newest snapshot: only the files that changed since are read,
+    and only the events they hold are made. Without `on_disk` (serve's builds), nothing is kept on disk."""
+    from timeline.snapshot import keep_in_process, load_snapshot, recent_model, take_newest
 
     if key:
         progress.update("loading the kept model")
@@ -97,7 +97,7 @@ def load_model(
             found = load_snapshot(key, diagnostics)
             if found is not None:
                 return found, True, False
-            if on_disk:
+            if on_disk or recent_model() is None:  # serve's first build here starts from the last command line's
                 take_newest(content)
     before = len(diagnostics.items)
     timeline = load_timeline(content, diagnostics, progress, True)
