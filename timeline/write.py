@@ -266,14 +266,15 @@ def cache_key(staged: Staged) -> str:
 
 
 def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
-    """Put every output in the cache of rendered outputs (linked, not written again), and save it."""
-    groups: dict[str, list[tuple[Path, str, str, int]]] = {}
+    """Put every output in the cache of rendered outputs (linked, not written again), and save it. Outputs whose
+    key the cache holds already cost a look-up: only those made anew are linked."""
+    groups: dict[str, list[tuple[str, Staged]]] = {}
     for relative, staged in writer.outputs.items():
-        file = (writer.staging / relative, relative, staged.digest, staged.size)
-        groups.setdefault(cache_key(staged), []).append(file)
-    for key, files in groups.items():
-        cache.store(key, files)
-    cache.save(set(groups))
+        groups.setdefault(cache_key(staged), []).append((relative, staged))
+    for key, outputs in groups.items():
+        if not cache.holds(key, len(outputs)):
+            cache.store(key, [(writer.staging / relative, relative, s.digest, s.size) for relative, s in outputs])
+    cache.save(groups.keys())
 
 
 def _made(data: DataFile) -> dict[str, str]:
