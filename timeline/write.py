@@ -267,14 +267,19 @@ def cache_key(staged: Staged) -> str:
 
 def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
     """Put every output in the cache of rendered outputs (linked, not written again), and save it. Outputs whose
-    key the cache holds already cost a look-up: only those made anew are linked."""
-    groups: dict[str, list[tuple[str, Staged]]] = {}
-    for relative, staged in writer.outputs.items():
-        groups.setdefault(cache_key(staged), []).append((relative, staged))
-    for key, outputs in groups.items():
-        if not cache.holds(key, len(outputs)):
-            cache.store(key, [(writer.staging / relative, relative, s.digest, s.size) for relative, s in outputs])
-    cache.save(groups.keys())
+    key the cache holds already cost a look-up (and no object that outlives it): only new ones are gathered."""
+    counts: dict[str, int] = {}
+    for staged in writer.outputs.values():
+        key = cache_key(staged)
+        counts[key] = counts.get(key, 0) + 1
+    new = {key for key, count in counts.items() if not cache.holds(key, count)}
+    groups: dict[str, list[tuple[Path, str, str, int]]] = {}
+    for relative, staged in writer.outputs.items() if new else ():
+        if (key := cache_key(staged)) in new:
+            groups.setdefault(key, []).append((writer.staging / relative, relative, staged.digest, staged.size))
+    for key, files in groups.items():
+        cache.store(key, files)
+    cache.save(counts.keys())
 
 
 def _made(data: DataFile) -> dict[str, str]:
