@@ -81,6 +81,7 @@ class RenderCache:
         self.read_as: tuple[int, ...] = ()  # the base's identity when read
         self.offset = 0  # how far its journal was read (or written by this process)
         self.journaled = 0  # keys recorded in the journal since the base
+        self.damaged = False  # the journal holds bytes past `offset` that are no whole record
         self._read()
         self.added: dict[str, Group] = {}
         self.used: set[str] = set()
@@ -94,6 +95,7 @@ class RenderCache:
     def _read(self) -> None:
         """Read the base and its journal anew."""
         self.groups, self.total, self.generation, self.read_as, self.offset, self.journaled = {}, 0, "", (), 0, 0
+        self.damaged = False
         try:
             with self._index().open("rb") as stream:
                 read_as = _identity(os.fstat(stream.fileno()))
@@ -129,6 +131,7 @@ class RenderCache:
             self._apply(changes)
             at += _FRAME.size + length
         self.offset += at
+        self.damaged = at < len(data)
 
     def _apply(self, changes: dict[str, Group | None]) -> None:
         for key, group in changes.items():
@@ -229,8 +232,8 @@ class RenderCache:
 
         Only what changed is written, as a record appended to the journal: the groups added, those pruned, and
         those used whose time of last use is older than REFRESH_SECONDS (so the least recently used are known
-        to within that). When the journal has grown to an eighth of the index, the whole is written as the new
-        base instead."""
+        to within that). When the journal has grown to an eighth of the index, or holds a record cut short, the
+        whole is written as the new base instead."""
         self._catch_up()
         now = time.time()
         changes: dict[str, Group | None] = {}
@@ -242,7 +245,7 @@ class RenderCache:
         self._apply(changes)
         changes.update(self._prune())
         try:
-            if not self.generation or self.journaled > max(FOLD_AT_LEAST, len(self.groups) // 8):
+            if self.damaged or not self.generation or self.journaled > max(FOLD_AT_LEAST, len(self.groups) // 8):
                 self._fold()
             elif changes:
                 self._append(changes)
