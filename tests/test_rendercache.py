@@ -181,3 +181,21 @@ def test_a_build_reads_the_records_another_build_appended(tmp_path: Path) -> Non
     first.save({"a"})
     assert sorted(first.groups) == ["a", "b", "k0", "k1", "k2"]
     assert RenderCache(tmp_path / "cache", limit=10**9).groups == first.groups
+
+
+def test_the_groups_of_the_site_just_made_are_pruned_last(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache", limit=25)
+    for number in range(2):
+        cache.store(f"k{number}", [made(tmp_path / "site", f"{number}.html", b"x" * 10)])
+        cache.save({f"k{number}"})
+    cache.store("k2", [made(tmp_path / "site", "2.html", b"x" * 10)])
+    cache.save({"k0", "k2"})  # k0 is recorded as used before k1 (within the hour), but this build used it
+    assert sorted(RenderCache(tmp_path / "cache", limit=25).groups) == ["k0", "k2"]
+
+
+def test_pruning_leaves_room_below_the_bound(tmp_path: Path) -> None:
+    cache = saved(tmp_path, 10, limit=100)
+    cache.store("more", [made(tmp_path / "site", "more.html", b"x" * 5)])
+    cache.save({"more"})
+    assert cache.total <= 100 * rendercache.PRUNE_TO
+    assert RenderCache(tmp_path / "cache", limit=100).total == cache.total == 85

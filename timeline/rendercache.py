@@ -39,6 +39,7 @@ FORMAT = 2
 DEFAULT_LIMIT_MB = 2048
 REFRESH_SECONDS = 3600.0  # a group used again is recorded as used now only when it was last recorded this long ago
 FOLD_AT_LEAST = 512  # keys the journal may hold before it is folded into the base, however small the index
+PRUNE_TO = 0.9  # the share of the bound that pruning leaves
 _FRAME = struct.Struct(">I16s")  # a journal record's length and hash, before its pickle
 
 
@@ -243,7 +244,7 @@ class RenderCache:
                 changes[key] = (now, group[1])
         changes.update((key, (now, entries)) for key, (_, entries) in self.added.items())
         self._apply(changes)
-        changes.update(self._prune())
+        changes.update(self._prune(live))
         try:
             if self.damaged or not self.generation or self.journaled > max(FOLD_AT_LEAST, len(self.groups) // 8):
                 self._fold()
@@ -283,12 +284,14 @@ class RenderCache:
                 with contextlib.suppress(OSError):
                     old.unlink()
 
-    def _prune(self) -> dict[str, None]:
-        """Forget the least recently used groups, and remove their files, until the rest fit in the bound."""
+    def _prune(self, live: Collection[str]) -> dict[str, None]:
+        """Past the bound, forget the least recently used groups, and remove their files, until the rest fit in
+        PRUNE_TO of it (so that the next builds need not prune again). The `live` keys, used by the build just
+        made, go last whatever time is recorded for them."""
         gone: dict[str, None] = {}
         if self.total <= self.limit:
             return gone
-        for key in sorted(self.groups, key=lambda k: self.groups[k][0]):
+        for key in sorted(self.groups, key=lambda k: (k in live, self.groups[k][0])):
             group = self.groups.pop(key)
             for entry in group[1]:
                 with contextlib.suppress(OSError):
@@ -296,7 +299,7 @@ class RenderCache:
             self.total -= _size(group)
             gone[key] = None
             self.journaled += 1
-            if self.total <= self.limit:
+            if self.total <= self.limit * PRUNE_TO:
                 break
         return gone
 
