@@ -173,8 +173,12 @@ class RenderCache:
         return now == (self.read_as, self.offset)
 
     def path(self, key: str, relative: str) -> Path:
+        return Path(self._name(key, relative))
+
+    def _name(self, key: str, relative: str) -> str:
+        """`path`, as a string: a build keeps hundreds of files at a time, and a Path costs more to make."""
         name = hashlib.sha256(f"{key}\0{relative}".encode()).hexdigest()
-        return self.folder / name[:2] / name[2:]
+        return f"{self.folder}/{name[:2]}/{name[2:]}"
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The outputs kept for `key`, whose files are there with the recorded bytes; empty if any is not."""
@@ -188,14 +192,15 @@ class RenderCache:
         return group[1]
 
     def _intact(self, key: str, entry: Entry) -> bool:
-        path = self.path(key, entry.relative)
+        name = self._name(key, entry.relative)
         try:
-            info = os.stat(path)
+            info = os.stat(name)
             if info.st_size != entry.size:
                 return False
             if info.st_mtime_ns == entry.mtime_ns:
                 return True
-            return hashlib.sha256(path.read_bytes()).hexdigest() == entry.digest  # restored by a tool that set the time
+            with open(name, "rb") as stream:  # restored by a tool that set the time: the bytes tell
+                return hashlib.sha256(stream.read()).hexdigest() == entry.digest
         except OSError:
             return False
 
@@ -207,20 +212,20 @@ class RenderCache:
         known = self.groups.get(key)
         return not key or key in self.added or (known is not None and len(known[1]) == count)
 
-    def place(self, key: str, relative: str, file: Path, digest: str, size: int) -> Entry | None:
+    def place(self, key: str, relative: str, file: Path | str, digest: str, size: int) -> Entry | None:
         """Put one output made from `key` in the cache folder; the entry to `add`, None if it could not be put.
         Changes nothing else, so worker processes may call it."""
-        path = self.path(key, relative)
+        name = self._name(key, relative)
         try:
-            _place(file, path)
-            return Entry(relative, digest, size, os.stat(path).st_mtime_ns)
+            _place(file, name)
+            return Entry(relative, digest, size, os.stat(name).st_mtime_ns)
         except OSError:
             return None
 
     def add(self, key: str, entries: tuple[Entry, ...]) -> None:
         self.added[key] = (time.time(), entries)
 
-    def store(self, key: str, files: list[tuple[Path, str, str, int]]) -> None:
+    def store(self, key: str, files: list[tuple[Path | str, str, str, int]]) -> None:
         """Keep the outputs made from `key`: (the file the build wrote, its path in the site, digest, size)."""
         if self.holds(key, len(files)):
             return
@@ -295,7 +300,7 @@ class RenderCache:
             group = self.groups.pop(key)
             for entry in group[1]:
                 with contextlib.suppress(OSError):
-                    os.unlink(self.path(key, entry.relative))
+                    os.unlink(self._name(key, entry.relative))
             self.total -= _size(group)
             gone[key] = None
             self.journaled += 1
@@ -322,10 +327,11 @@ def _identity(info: os.stat_result) -> tuple[int, ...]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _place(file: Path, path: Path) -> None:
-    """Put `file`'s bytes at `path` without writing them again where a hard link can be made; atomic."""
+def _place(file: Path | str, name: str) -> None:
+    """Put `file`'s bytes at `name` without writing them again where a hard link can be made; atomic."""
+    path = Path(name)
     try:
-        os.link(file, path)  # the common case: a new entry, one step
+        os.link(file, name)  # the common case: a new entry, one step
         return
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)

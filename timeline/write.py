@@ -273,10 +273,11 @@ def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
         key = cache_key(staged)
         counts[key] = counts.get(key, 0) + 1
     new = {key for key, count in counts.items() if not cache.holds(key, count)}
-    groups: dict[str, list[tuple[Path, str, str, int]]] = {}
+    groups: dict[str, list[tuple[Path | str, str, str, int]]] = {}
+    staging = str(writer.staging)
     for relative, staged in writer.outputs.items() if new else ():
         if (key := cache_key(staged)) in new:
-            groups.setdefault(key, []).append((writer.staging / relative, relative, staged.digest, staged.size))
+            groups.setdefault(key, []).append((f"{staging}/{relative}", relative, staged.digest, staged.size))
     for key, files in groups.items():
         cache.store(key, files)
     cache.save(counts.keys())
