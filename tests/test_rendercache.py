@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -94,3 +96,106 @@ def test_the_index_is_read_once_in_a_process_until_another_build_saves_it(
     assert fresh is not kept
     assert [e.relative for e in fresh.entries("k2")] == ["pages/b.html"]
     assert [e.relative for e in fresh.entries("k1")] == ["pages/a.html"]
+
+
+def saved(folder: Path, count: int, limit: int = 10**9) -> RenderCache:
+    """A cache whose index holds `count` keys, saved as one base."""
+    cache = RenderCache(folder / "cache", limit=limit)
+    for number in range(count):
+        cache.store(f"k{number}", [made(folder / "site", f"{number}.html", b"x" * 10)])
+    cache.save({f"k{number}" for number in range(count)})
+    return cache
+
+
+def test_a_build_that_adds_little_appends_a_record_and_leaves_the_base_as_it_was(tmp_path: Path) -> None:
+    cache = saved(tmp_path, 600)
+    base = os.stat(cache._index())
+    cache.store("new", [made(tmp_path / "site", "new.html", b"<p>new</p>")])
+    cache.save({f"k{number}" for number in range(600)} | {"new"})
+    after = os.stat(cache._index())
+    assert (after.st_ino, after.st_mtime_ns) == (base.st_ino, base.st_mtime_ns)
+    assert os.path.getsize(cache._journal()) < 1000  # the new group only: the 600 live ones were used just now
+    again = RenderCache(tmp_path / "cache", limit=10**9)
+    assert again.groups == cache.groups
+    assert again.total == cache.total == 600 * 10 + len(b"<p>new</p>")
+    assert [e.relative for e in again.entries("new")] == ["pages/new.html"]
+    assert cache.current()
+
+
+def test_a_build_that_changes_nothing_writes_nothing(tmp_path: Path) -> None:
+    cache = saved(tmp_path, 3)
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / "cache").iterdir())
+    cache.entries("k1")
+    cache.save({"k0", "k1", "k2"})
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in (tmp_path / "cache").iterdir()) == before
+
+
+def test_a_group_last_recorded_long_ago_is_recorded_as_used_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = saved(tmp_path, 2, limit=25)  # room for two groups of ten bytes
+    later = time.time() + rendercache.REFRESH_SECONDS + 1
+    monkeypatch.setattr(rendercache, "time", SimpleNamespace(time=lambda: later))
+    cache.save({"k0"})  # k0 used again: no longer the least recently used
+    cache.store("k2", [made(tmp_path / "site", "2.html", b"x" * 10)])
+    cache.save({"k2"})
+    again = RenderCache(tmp_path / "cache", limit=25)
+    assert sorted(again.groups) == ["k0", "k2"]
+    assert again.total == 20
+    assert not again.path("k1", "pages/1.html").exists()
+
+
+def test_the_journal_is_folded_into_the_base_when_it_grows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rendercache, "FOLD_AT_LEAST", 2)
+    cache = saved(tmp_path, 3)
+    first = cache.generation
+    for number in range(3, 7):
+        cache.store(f"k{number}", [made(tmp_path / "site", f"{number}.html", b"x" * 10)])
+        cache.save({f"k{number}"})
+    assert cache.generation != first
+    assert [p.name for p in (tmp_path / "cache").glob("journal-*")] in ([], [cache._journal().name])
+    again = RenderCache(tmp_path / "cache", limit=10**9)
+    assert again.groups == cache.groups
+    assert again.total == 70
+
+
+def test_a_record_cut_short_ends_the_journal_there(tmp_path: Path) -> None:
+    cache = saved(tmp_path, 3)
+    for name in ("a", "b"):
+        cache.store(name, [made(tmp_path / "site", f"{name}.html", b"y")])
+        cache.save({name})
+    journal = cache._journal()
+    journal.write_bytes(journal.read_bytes()[:-5])  # a build killed while appending its record
+    again = RenderCache(tmp_path / "cache", limit=10**9)
+    assert sorted(again.groups) == ["a", "k0", "k1", "k2"]
+    again.store("c", [made(tmp_path / "site", "c.html", b"z")])
+    again.save({"c"})  # not appended past the damage, where no reader would see it
+    assert sorted(RenderCache(tmp_path / "cache", limit=10**9).groups) == ["a", "c", "k0", "k1", "k2"]
+
+
+def test_a_build_reads_the_records_another_build_appended(tmp_path: Path) -> None:
+    first = saved(tmp_path, 3)
+    second = RenderCache(tmp_path / "cache", limit=10**9)
+    second.store("b", [made(tmp_path / "two", "b.html", b"b")])
+    second.save({"b"})
+    assert not first.current()
+    first.store("a", [made(tmp_path / "one", "a.html", b"a")])
+    first.save({"a"})
+    assert sorted(first.groups) == ["a", "b", "k0", "k1", "k2"]
+    assert RenderCache(tmp_path / "cache", limit=10**9).groups == first.groups
+
+
+def test_the_groups_of_the_site_just_made_are_pruned_last(tmp_path: Path) -> None:
+    cache = RenderCache(tmp_path / "cache", limit=25)
+    for number in range(2):
+        cache.store(f"k{number}", [made(tmp_path / "site", f"{number}.html", b"x" * 10)])
+        cache.save({f"k{number}"})
+    cache.store("k2", [made(tmp_path / "site", "2.html", b"x" * 10)])
+    cache.save({"k0", "k2"})  # k0 is recorded as used before k1 (within the hour), but this build used it
+    assert sorted(RenderCache(tmp_path / "cache", limit=25).groups) == ["k0", "k2"]
+
+
+def test_pruning_leaves_room_below_the_bound(tmp_path: Path) -> None:
+    cache = saved(tmp_path, 10, limit=100)
+    cache.store("more", [made(tmp_path / "site", "more.html", b"x" * 5)])
+    cache.save({"more"})
+    assert cache.total <= 100 * rendercache.PRUNE_TO
+    assert RenderCache(tmp_path / "cache", limit=100).total == cache.total == 85

@@ -303,8 +303,15 @@ class SiteWriter:
         kept = old is not None and self.rotate and keep_as_previous(old, self.target)
         if old is not None and not kept:
             remove_tree(old)
-        outputs = {relative: Recorded(s.digest, s.size, s.key) for relative, s in self.outputs.items()}
+        outputs = {relative: _recorded(s, self.previous.get(relative)) for relative, s in self.outputs.items()}
         write_manifest(self.target, self.inputs, outputs, self.previous if kept else None)
 
     def discard(self) -> None:
         remove_tree(self.staging)
+
+
+def _recorded(staged: Staged, before: Recorded | None) -> Recorded:
+    """What the manifest records of an output: the last build's record itself when it is unchanged."""
+    if before is not None and before.digest == staged.digest and before.key == staged.key and before.size == staged.size:
+        return before
+    return Recorded(staged.digest, staged.size, staged.key)

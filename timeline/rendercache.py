@@ -8,27 +8,39 @@ Each entry is a file named by its key and path, put in by a hard link to the fil
 where links cannot be made), so keeping it costs no second write. The build never writes into a file it
 has made (it replaces files), so the bytes behind a link do not change; an entry whose size or
 modification time is not the recorded one is read and its digest checked before it is used. The index
-(one pickle) records each key's files with their digest, size and time, and when each was last used; past
-the size bound (TIMELINE_RENDER_CACHE_MB, default 2048) the least recently used go. Deleting the folder at any
-time costs only rendering again; a cache that cannot be read or written is ignored.
+records each key's files with their digest, size and time, and when each was last used; past the size bound
+(TIMELINE_RENDER_CACHE_MB, default 2048) the least recently used go. Deleting the folder at any time costs
+only rendering again; a cache that cannot be read or written is ignored.
+
+The index is a base (one pickle, replaced atomically) and a journal beside it: each build appends one record
+of what it changed (see `RenderCache.save`), so that saving costs what the build made, not the cache's size.
+A record is framed with its length and a hash, so one cut short by a killed build ends the journal there.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import pickle
+import secrets
 import shutil
+import struct
 import tempfile
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import NamedTuple
 
 from timeline.parsecache import cache_folder
 
-FORMAT = 1
+FORMAT = 2
 DEFAULT_LIMIT_MB = 2048
+REFRESH_SECONDS = 3600.0  # a group used again is recorded as used now only when it was last recorded this long ago
+FOLD_AT_LEAST = 512  # keys the journal may hold before it is folded into the base, however small the index
+PRUNE_TO = 0.9  # the share of the bound that pruning leaves
+_FRAME = struct.Struct(">I16s")  # a journal record's length and hash, before its pickle
 
 
 class Entry(NamedTuple):
@@ -41,6 +53,14 @@ class Entry(NamedTuple):
 
 
 Group = tuple[float, tuple[Entry, ...]]  # when last used, and the outputs made from the key
+
+
+def _size(group: Group) -> int:
+    return sum(entry.size for entry in group[1])
+
+
+def _check(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=16).digest()
 
 
 def _limit() -> int:
@@ -56,44 +76,109 @@ class RenderCache:
     def __init__(self, folder: Path | None = None, limit: int | None = None) -> None:
         self.folder = folder or cache_folder() / "rendered"
         self.limit = _limit() if limit is None else limit
-        self.read_as: tuple[int, ...] = ()
-        self.groups: dict[str, Group] = self._read()
+        self.groups: dict[str, Group] = {}
+        self.total = 0  # the bytes of every group in `groups`
+        self.generation = ""  # the base's, naming its journal; empty while there is no base
+        self.read_as: tuple[int, ...] = ()  # the base's identity when read
+        self.offset = 0  # how far its journal was read (or written by this process)
+        self.journaled = 0  # keys recorded in the journal since the base
+        self.damaged = False  # the journal holds bytes past `offset` that are no whole record
+        self._read()
         self.added: dict[str, Group] = {}
         self.used: set[str] = set()
 
     def _index(self) -> Path:
         return self.folder / "index.pickle"
 
-    def _read(self) -> dict[str, Group]:
+    def _journal(self) -> Path:
+        return self.folder / f"journal-{self.generation}"
+
+    def _read(self) -> None:
+        """Read the base and its journal anew."""
+        self.groups, self.total, self.generation, self.read_as, self.offset, self.journaled = {}, 0, "", (), 0, 0
+        self.damaged = False
         try:
             with self._index().open("rb") as stream:
-                self.read_as = _identity(os.fstat(stream.fileno()))
-                version, groups = pickle.load(stream)
+                read_as = _identity(os.fstat(stream.fileno()))
+                version, generation, groups = pickle.load(stream)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-            return {}
-        return groups if version == FORMAT and isinstance(groups, dict) else {}
+            return
+        if version != FORMAT or not isinstance(groups, dict) or not isinstance(generation, str):
+            return
+        self.groups, self.generation, self.read_as = groups, generation, read_as
+        self.total = sum(_size(group) for group in groups.values())
+        self._read_journal()
 
-    def _latest(self) -> dict[str, Group]:
-        """The index as saved now: what was read, unless another build saved since."""
+    def _read_journal(self) -> None:
+        """Apply what the journal holds past `offset`; a record cut short or damaged ends it."""
         try:
-            if _identity(os.stat(self._index())) == self.read_as:
-                return dict(self.groups)
+            with self._journal().open("rb") as stream:
+                stream.seek(self.offset)
+                data = stream.read()
         except OSError:
-            pass
-        return self._read()
+            return
+        at = 0
+        while len(data) - at >= _FRAME.size:
+            length, check = _FRAME.unpack_from(data, at)
+            payload = data[at + _FRAME.size : at + _FRAME.size + length]
+            if len(payload) != length or _check(payload) != check:
+                break
+            try:
+                changes = pickle.loads(payload)
+            except (EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+                break
+            if not isinstance(changes, dict):
+                break
+            self._apply(changes)
+            at += _FRAME.size + length
+        self.offset += at
+        self.damaged = at < len(data)
+
+    def _apply(self, changes: dict[str, Group | None]) -> None:
+        for key, group in changes.items():
+            old = self.groups.pop(key, None)
+            if old is not None:
+                self.total -= _size(old)
+            if group is not None:
+                self.groups[key] = group
+                self.total += _size(group)
+        self.journaled += len(changes)
+
+    def _on_disk(self) -> tuple[tuple[int, ...], int] | None:
+        """The base's identity and the journal's length now; None when there is no base."""
+        try:
+            base = _identity(os.stat(self._index()))
+        except OSError:
+            return None
+        try:
+            return base, os.stat(self._journal()).st_size
+        except OSError:
+            return base, 0
+
+    def _catch_up(self) -> None:
+        """Bring `groups` to the index as saved now: the journal's new records, or all again if the base changed."""
+        now = self._on_disk()
+        if now is None or now[0] != self.read_as:
+            self._read()
+        elif now[1] != self.offset:
+            self._read_journal()
 
     def current(self) -> bool:
         """Whether this holds exactly the index as saved: nothing added or used since, no other build saved since."""
         if self.added or self.used:
             return False
-        try:
-            return _identity(os.stat(self._index())) == self.read_as
-        except OSError:
+        now = self._on_disk()
+        if now is None:
             return not self.read_as and not self.groups
+        return now == (self.read_as, self.offset)
 
     def path(self, key: str, relative: str) -> Path:
+        return Path(self._name(key, relative))
+
+    def _name(self, key: str, relative: str) -> str:
+        """`path`, as a string: a build keeps hundreds of files at a time, and a Path costs more to make."""
         name = hashlib.sha256(f"{key}\0{relative}".encode()).hexdigest()
-        return self.folder / name[:2] / name[2:]
+        return f"{self.folder}/{name[:2]}/{name[2:]}"
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         """The outputs kept for `key`, whose files are there with the recorded bytes; empty if any is not."""
@@ -107,76 +192,121 @@ class RenderCache:
         return group[1]
 
     def _intact(self, key: str, entry: Entry) -> bool:
-        path = self.path(key, entry.relative)
+        name = self._name(key, entry.relative)
         try:
-            info = os.stat(path)
+            info = os.stat(name)
             if info.st_size != entry.size:
                 return False
             if info.st_mtime_ns == entry.mtime_ns:
                 return True
-            return hashlib.sha256(path.read_bytes()).hexdigest() == entry.digest  # restored by a tool that set the time
+            with open(name, "rb") as stream:  # restored by a tool that set the time: the bytes tell
+                return hashlib.sha256(stream.read()).hexdigest() == entry.digest
         except OSError:
             return False
 
     def knows(self, key: str) -> bool:
         return key in self.added or key in self.groups
 
-    def place(self, key: str, relative: str, file: Path, digest: str, size: int) -> Entry | None:
+    def holds(self, key: str, count: int) -> bool:
+        """Whether `key`'s `count` outputs are kept already (or being added), so that `store` would do nothing."""
+        known = self.groups.get(key)
+        return not key or key in self.added or (known is not None and len(known[1]) == count)
+
+    def place(self, key: str, relative: str, file: Path | str, digest: str, size: int) -> Entry | None:
         """Put one output made from `key` in the cache folder; the entry to `add`, None if it could not be put.
         Changes nothing else, so worker processes may call it."""
-        path = self.path(key, relative)
+        name = self._name(key, relative)
         try:
-            _place(file, path)
-            return Entry(relative, digest, size, os.stat(path).st_mtime_ns)
+            _place(file, name)
+            return Entry(relative, digest, size, os.stat(name).st_mtime_ns)
         except OSError:
             return None
 
     def add(self, key: str, entries: tuple[Entry, ...]) -> None:
         self.added[key] = (time.time(), entries)
 
-    def store(self, key: str, files: list[tuple[Path, str, str, int]]) -> None:
+    def store(self, key: str, files: list[tuple[Path | str, str, str, int]]) -> None:
         """Keep the outputs made from `key`: (the file the build wrote, its path in the site, digest, size)."""
-        known = self.groups.get(key)
-        if not key or key in self.added or (known is not None and len(known[1]) == len(files)):  # kept before
+        if self.holds(key, len(files)):
             return
         entries = [self.place(key, relative, file, digest, size) for file, relative, digest, size in files]
         if all(entries):
             self.add(key, tuple(e for e in entries if e is not None))
 
-    def save(self, live: set[str]) -> None:
-        """Record what was added and used, and the `live` keys (those of the site just made); prune to the bound."""
+    def save(self, live: Collection[str]) -> None:
+        """Record what was added and used, and the `live` keys (those of the site just made); prune to the bound.
+
+        Only what changed is written, as a record appended to the journal: the groups added, those pruned, and
+        those used whose time of last use is older than REFRESH_SECONDS (so the least recently used are known
+        to within that). When the journal has grown to an eighth of the index, or holds a record cut short, the
+        whole is written as the new base instead."""
+        self._catch_up()
         now = time.time()
-        groups = self._latest()
-        for key in (live | self.used) - self.added.keys():
-            group = groups.get(key) or self.groups.get(key)
-            if group is not None:
-                groups[key] = (now, group[1])
-        groups.update((key, (now, entries)) for key, (_, entries) in self.added.items())
-        self._prune(groups)
+        changes: dict[str, Group | None] = {}
+        for key in itertools.chain(live, self.used):
+            group = self.groups.get(key)
+            if group is not None and now - group[0] > REFRESH_SECONDS and key not in self.added:
+                changes[key] = (now, group[1])
+        changes.update((key, (now, entries)) for key, (_, entries) in self.added.items())
+        self._apply(changes)
+        changes.update(self._prune(live))
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".index-", dir=self.folder)
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump((FORMAT, groups), stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, self._index())
+            if self.damaged or not self.generation or self.journaled > max(FOLD_AT_LEAST, len(self.groups) // 8):
+                self._fold()
+            elif changes:
+                self._append(changes)
         except OSError:
             return
-        self.groups, self.added, self.used = groups, {}, set()
+        self.added, self.used = {}, set()
+
+    def _append(self, changes: dict[str, Group | None]) -> None:
+        payload = pickle.dumps(changes, protocol=pickle.HIGHEST_PROTOCOL)
+        frame = _FRAME.pack(len(payload), _check(payload)) + payload
+        descriptor = os.open(self._journal(), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            written = os.write(descriptor, frame)  # one write, so records of builds saving at once do not mix
+            size = os.fstat(descriptor).st_size
+        finally:
+            os.close(descriptor)
+        if written != len(frame):
+            raise OSError("the journal of the cache index was cut short")
+        if size == self.offset + len(frame):  # else another build appended meanwhile: read from where this was
+            self.offset = size
+
+    def _fold(self) -> None:
+        """Write the whole index as a new base, with a journal of its own; the old journals go."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        generation = secrets.token_hex(8)
+        handle, temporary = tempfile.mkstemp(prefix=".index-", dir=self.folder)
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump((FORMAT, generation, self.groups), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self._index())
+        self.generation, self.offset, self.journaled = generation, 0, 0
         with contextlib.suppress(OSError):
             self.read_as = _identity(os.stat(self._index()))
-
-    def _prune(self, groups: dict[str, Group]) -> None:
-        """Forget the least recently used groups, and remove their files, until the rest fit in the bound."""
-        total = sum(entry.size for _, entries in groups.values() for entry in entries)
-        if total <= self.limit:
-            return
-        for key in sorted(groups, key=lambda k: groups[k][0]):
-            for entry in groups.pop(key)[1]:
+        for old in self.folder.glob("journal-*"):
+            if old.name != self._journal().name:
                 with contextlib.suppress(OSError):
-                    os.unlink(self.path(key, entry.relative))
-                total -= entry.size
-            if total <= self.limit:
+                    old.unlink()
+
+    def _prune(self, live: Collection[str]) -> dict[str, None]:
+        """Past the bound, forget the least recently used groups, and remove their files, until the rest fit in
+        PRUNE_TO of it (so that the next builds need not prune again). The `live` keys, used by the build just
+        made, go last whatever time is recorded for them."""
+        gone: dict[str, None] = {}
+        if self.total <= self.limit:
+            return gone
+        for key in sorted(self.groups, key=lambda k: (k in live, self.groups[k][0])):
+            group = self.groups.pop(key)
+            for entry in group[1]:
+                with contextlib.suppress(OSError):
+                    os.unlink(self._name(key, entry.relative))
+            self.total -= _size(group)
+            gone[key] = None
+            self.journaled += 1
+            if self.total <= self.limit * PRUNE_TO:
                 break
+        return gone
 
 
 _IN_PROCESS: dict[tuple[Path, int], RenderCache] = {}
@@ -197,10 +327,11 @@ def _identity(info: os.stat_result) -> tuple[int, ...]:
     return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _place(file: Path, path: Path) -> None:
-    """Put `file`'s bytes at `path` without writing them again where a hard link can be made; atomic."""
+def _place(file: Path | str, name: str) -> None:
+    """Put `file`'s bytes at `name` without writing them again where a hard link can be made; atomic."""
+    path = Path(name)
     try:
-        os.link(file, path)  # the common case: a new entry, one step
+        os.link(file, name)  # the common case: a new entry, one step
         return
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)

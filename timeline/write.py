@@ -274,14 +274,21 @@ def cache_key(staged: Staged) -> str:
 
 
 def keep_rendered(writer: SiteWriter, cache: RenderCache) -> None:
-    """Put every output in the cache of rendered outputs (linked, not written again), and save it."""
-    groups: dict[str, list[tuple[Path, str, str, int]]] = {}
-    for relative, staged in writer.outputs.items():
-        file = (writer.staging / relative, relative, staged.digest, staged.size)
-        groups.setdefault(cache_key(staged), []).append(file)
+    """Put every output in the cache of rendered outputs (linked, not written again), and save it. Outputs whose
+    key the cache holds already cost a look-up (and no object that outlives it): only new ones are gathered."""
+    counts: dict[str, int] = {}
+    for staged in writer.outputs.values():
+        key = cache_key(staged)
+        counts[key] = counts.get(key, 0) + 1
+    new = {key for key, count in counts.items() if not cache.holds(key, count)}
+    groups: dict[str, list[tuple[Path | str, str, str, int]]] = {}
+    staging = str(writer.staging)
+    for relative, staged in writer.outputs.items() if new else ():
+        if (key := cache_key(staged)) in new:
+            groups.setdefault(key, []).append((f"{staging}/{relative}", relative, staged.digest, staged.size))
     for key, files in groups.items():
         cache.store(key, files)
-    cache.save(set(groups))
+    cache.save(counts.keys())
 
 
 def _made(data: DataFile) -> dict[str, str]:
