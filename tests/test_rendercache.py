@@ -199,3 +199,19 @@ def test_pruning_leaves_room_below_the_bound(tmp_path: Path) -> None:
     cache.save({"more"})
     assert cache.total <= 100 * rendercache.PRUNE_TO
     assert RenderCache(tmp_path / "cache", limit=100).total == cache.total == 85
+
+
+def test_the_files_of_an_index_of_another_version_are_removed(tmp_path: Path) -> None:
+    import pickle
+
+    cache = RenderCache(tmp_path / "cache", limit=10**6)
+    cache.store("k1", [made(tmp_path / "site", "a.html", b"<p>a</p>")])
+    cache.save({"k1"})
+    kept = cache.path("k1", "pages/a.html")
+    assert kept.exists()
+    index = tmp_path / "cache" / "index.pickle"
+    index.write_bytes(pickle.dumps((1, {"k1": (0.0, ())})))  # what an earlier version wrote: nothing names it now
+    again = RenderCache(tmp_path / "cache", limit=10**6)
+    assert again.entries("k1") == ()
+    assert not kept.exists()
+    assert (tmp_path / "site" / "a.html").read_bytes() == b"<p>a</p>"  # the build's own file is not touched

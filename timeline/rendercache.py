@@ -101,13 +101,25 @@ class RenderCache:
             with self._index().open("rb") as stream:
                 read_as = _identity(os.fstat(stream.fileno()))
                 version, generation, groups = pickle.load(stream)
+        except FileNotFoundError:
+            return
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            self._drop_entries()
             return
         if version != FORMAT or not isinstance(groups, dict) or not isinstance(generation, str):
+            self._drop_entries()
             return
         self.groups, self.generation, self.read_as = groups, generation, read_as
         self.total = sum(_size(group) for group in groups.values())
         self._read_journal()
+
+    def _drop_entries(self) -> None:
+        """Remove the files of an index that cannot be read (damaged, or of another version of this tool): nothing
+        would ever name them again, so they would never be pruned."""
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.folder):
+                if entry.is_dir(follow_symlinks=False) and len(entry.name) == 2:
+                    shutil.rmtree(entry.path, ignore_errors=True)
 
     def _read_journal(self) -> None:
         """Apply what the journal holds past `offset`; a record cut short or damaged ends it."""
