@@ -37,6 +37,11 @@ class PageSpec:
         """Relative path from this page back to the site root."""
         return "../" * self.path.count("/")
 
+    @property
+    def about_one_event(self) -> bool:
+        """An event's own page (most of a site's pages), rather than a page that lists events or the site."""
+        return "event" in self.context
+
 
 T = TypeVar("T")
 

@@ -375,8 +375,8 @@ def write_site(
         env = _environment(timeline, templates, assets, drawn=bool(todo))
         progress.update("rendering pages")
         rendered = len(todo)
-        if keeps_pieces:  # pages that read every event are made here too, where their pieces stay (see Fragments)
-            whole = {index for index, page in enumerate(todo) if page.uses_all_events}
+        if keeps_pieces:  # pages that list events are made here too, where their pieces stay (see Fragments)
+            whole = {index for index, page in enumerate(todo) if not page.about_one_event}
             here += [(keys[index], functools.partial(_page_job, env, todo[index])) for index in sorted(whole)]
             todo, keys = [p for i, p in enumerate(todo) if i not in whole], [k for i, k in enumerate(keys) if i not in whole]
         left = render_pages(env, todo, keys, writer, progress, jobs, weight, copies, cache, here)
