@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT, SMALL_CONTENT
 
 EVENT = Path("events") / "2022" / "2022-07-03-haidai-account.yaml"
@@ -130,3 +132,23 @@ def test_a_delta_beside_a_snapshot_written_since_is_not_taken(tmp_path: Path) ->
     _edit(project, OTHER, "title: ", "title: Also edited — ")
     reported = _build(project, cache)
     _same_as_clean(project, tmp_path, reported)
+
+
+def test_a_large_site_keeps_only_its_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past memories.KEPT_UP_TO content files, what the content was read from is not kept: its memory is not spared."""
+    import pickle
+
+    from timeline import contentpatch, memories
+    from timeline.build import build_site
+    from timeline.diagnostics import Diagnostics
+
+    monkeypatch.setattr(memories, "KEPT_UP_TO", 3)
+    project, cache = _project(tmp_path), tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    assert build_site(project / "content", ROOT / "templates", project / "site", Diagnostics()) is not None
+    assert contentpatch.record_of(project / "content") is None
+    (snapshot,) = (cache / "timeline" / "models").glob("*.pickle")
+    with snapshot.open("rb") as stream:
+        pickle.load(stream)  # the model
+        with pytest.raises(EOFError):
+            pickle.load(stream)

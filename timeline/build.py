@@ -88,19 +88,23 @@ def load_model(
     read and checked, then kept in this process; None when any error was found. Then whether it is the model of
     `key` (no file changed while it was read), and whether it was made here rather than loaded. Reading starts
     from what this process read last, else from the newest snapshot: only the files that changed since are read,
-    and only the events they hold are made. Without `on_disk` (serve's builds), nothing is kept on disk."""
+    and only the events they hold are made. Without `on_disk` (serve's builds), nothing is kept on disk. A
+    command-line build of more than memories.KEPT_UP_TO content files reads everything, and keeps only the model."""
+    from timeline.digests import file_digests
+    from timeline.memories import KEPT_UP_TO
     from timeline.snapshot import keep_in_process, load_snapshot, recent_model, take_newest
 
+    patched = not on_disk or len(file_digests(content).seen) <= KEPT_UP_TO  # past that, the memory is not spared
     if key:
         progress.update("loading the kept model")
         with cycle_collector_paused():
             found = load_snapshot(key, diagnostics)
             if found is not None:
                 return found, True, False
-            if on_disk or recent_model() is None:  # serve's first build here starts from the last command line's
+            if patched and (on_disk or recent_model() is None):  # serve's first build starts from the last one's
                 take_newest(content)
     before = len(diagnostics.items)
-    timeline = load_timeline(content, diagnostics, progress, True)
+    timeline = load_timeline(content, diagnostics, progress, patched)
     progress.update("digesting the content")
     if timeline is None or not key or model_key(content) != key:
         return timeline, False, True

@@ -21,6 +21,9 @@ MODULES = (  # the modules whose memories are kept
     "timeline.render",
 )
 
+KEPT_UP_TO = 25_000  # events (content files): past this, a command-line build keeps nothing but the model, as
+# what the content was read from and the pieces would take more memory than a 100,000-event build has (2 GiB)
+
 States = dict[str, dict[Any, Any]]  # module -> its state
 Change = dict[str, tuple[dict[Any, Any], list[Any]]]  # module -> (entries set, keys dropped)
 

@@ -202,7 +202,7 @@ def _apply_delta(file: Path, taken: _Taken, states: dict[str, Any]) -> None:
 def keep_snapshot(content: Path, key: str, timeline: Timeline, items: list[Any], record: LoadRecord | None) -> None:
     """Keep what this build read and made for the next: as a delta beside the snapshot it started from when little
     changed since, else as the snapshot of `key` (then only the newest few are kept)."""
-    states = memories.kept()
+    states = memories.kept() if record is not None else {}
     taken = _TAKEN.get(_whose(content)[0])
     if record is not None and taken is not None and taken.record is record and _keep_delta(taken, states):
         return

@@ -19,6 +19,7 @@ from timeline.charts import build_charts, build_maps, map_assets, plotly_assets,
 from timeline.exports import export_files
 from timeline.exports.jsonfeed import json_feed
 from timeline.feeds import DataFile, atom_feed, data_export, sitemaps
+from timeline.memories import KEPT_UP_TO
 from timeline.model import Timeline
 from timeline.output import SiteWriter, Staged, fingerprint
 from timeline.pagekeys import all_events_key, build_key, page_key
@@ -316,7 +317,6 @@ def derived_jobs(timeline: Timeline, in_sitemap: list[str], build: str, every_ev
     return jobs, remembering
 
 
-PIECES_UP_TO = 25_000  # events: the pieces take about 9 KB an event, held in memory and kept with the snapshot
 _DRAWN: dict[int, tuple[Timeline, dict[str, Any], dict[str, Any]]] = {}  # the last model's charts and maps
 
 
@@ -357,7 +357,7 @@ def write_site(
 
     A build that `keeps_pieces` makes the outputs built from pieces kept per event in this process, where the
     pieces stay for its next build (serve's) or are kept with the snapshot (see memories); otherwise workers make
-    them with the rest. A timeline of more than PIECES_UP_TO events keeps them only when told to."""
+    them with the rest. A timeline of more than memories.KEPT_UP_TO events keeps them only when told to."""
     progress.update("planning pages")
     cache = cache or render_cache()
     try:
@@ -366,7 +366,7 @@ def write_site(
         build, every_event = build_key(timeline, templates), all_events_key(timeline)
         todo, keys, copies = pages_to_render(pages, build, every_event, writer, cache)
         jobs, remembering = derived_jobs(timeline, [p.path for p in pages if p.in_sitemap], build, every_event)
-        keeps_pieces = keeps_pieces or len(timeline.events) <= PIECES_UP_TO
+        keeps_pieces = keeps_pieces or len(timeline.events) <= KEPT_UP_TO
         here = jobs_to_do(writer, cache, remembering) if keeps_pieces else []
         jobs = jobs_to_do(writer, cache, jobs if keeps_pieces else jobs + remembering)
         weight = len(timeline.events) // EVENTS_PER_JOB_PAGE
