@@ -223,6 +223,11 @@ class Fragments:
             piece = self._keep(key, Markup(getattr(self.macros(root), macro)(*args)))
         return piece
 
+    def in_worker(self) -> None:
+        """This is a render worker's copy: what it makes dies with it, so it keeps at most MAX_PIECES more than it
+        started with, however large the timeline (a worker renders most of the pages: its memory counts most)."""
+        self.limit = len(self.pieces) + self.MAX_PIECES
+
     def _keep(self, key: tuple[Any, ...], piece: Markup) -> Markup:
         if len(self.pieces) >= self.limit:
             self.pieces.clear()  # start again: the pages of one list come together, so few pieces are made twice

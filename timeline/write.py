@@ -25,7 +25,7 @@ from timeline.output import SiteWriter, Staged, fingerprint
 from timeline.pagekeys import all_events_key, build_key, page_key
 from timeline.pages import PageSpec, plan_pages, source_pages
 from timeline.progress import QUIET, Progress
-from timeline.render import make_environment
+from timeline.render import Fragments, make_environment
 from timeline.rendercache import Entry, RenderCache, render_cache
 from timeline.report import BuildReport
 from timeline.search import search_files
@@ -136,8 +136,16 @@ def _task(task: tuple[str, int]) -> Done:
     return {"job": _make_job, "copies": _copy_chunk, "pages": _render_chunk}[kind](number)
 
 
+def _start_worker(parent: int) -> None:
+    """Run in each worker as it starts."""
+    _die_with_parent(parent)
+    fragments = getattr(_SHARED.get("env"), "globals", {}).get("fragments")
+    if isinstance(fragments, Fragments):
+        fragments.in_worker()
+
+
 def _die_with_parent(parent: int) -> None:
-    """Run in each worker: stop when the build is killed (even by SIGKILL) instead of waiting for work forever."""
+    """Stop when the build is killed (even by SIGKILL) instead of waiting for work forever."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -183,7 +191,7 @@ def render_pages(
         gone: list[int] = []
         try:
             context = multiprocessing.get_context("fork")
-            start, parent = _die_with_parent, (os.getpid(),)
+            start, parent = _start_worker, (os.getpid(),)
             with context.Pool(workers, start, parent) as pool:  # each worker lives for the whole build (see Fragments)
                 results = pool.imap_unordered(_task, tasks)  # the pool's own threads hand the tasks out from here on
                 recorded += _make_jobs(here, writer)
