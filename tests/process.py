@@ -15,6 +15,7 @@ KEPT_BETWEEN_BUILDS: dict[tuple[str, str], Callable[[], Any]] = {  # where, and 
     ("timeline.contentpatch", "_LAST"): dict,
     ("timeline.digests", "_IN_PROCESS"): dict,
     ("timeline.eventmemo", "_PIECES"): dict,
+    ("timeline.memories", "_KEEPING"): lambda: {"on": True},
     ("timeline.eventmemo", "_SHARED"): lambda: {"digest": ""},
     ("timeline.pagekeys", "_MEMORY"): lambda: {"builds": {}, "build": "", "pages": {}},
     ("timeline.pagekeys", "_LAST"): dict,

@@ -135,7 +135,8 @@ def test_a_delta_beside_a_snapshot_written_since_is_not_taken(tmp_path: Path) ->
 
 
 def test_a_large_site_keeps_only_its_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past memories.KEPT_UP_TO content files, what the content was read from is not kept: its memory is not spared."""
+    """Past memories.KEPT_UP_TO content files, neither what the content was read from nor what the later stages find
+    is kept: the memory is not spared."""
     import pickle
 
     from timeline import contentpatch, memories
@@ -147,6 +148,13 @@ def test_a_large_site_keeps_only_its_model(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
     assert build_site(project / "content", ROOT / "templates", project / "site", Diagnostics()) is not None
     assert contentpatch.record_of(project / "content") is None
+    from timeline import checkmemo, eventmemo, pagekeys
+    from timeline.charts import memo as charts_memo
+
+    assert not checkmemo.kept_state().keys() - {("format",)}  # and the memories of later stages keep nothing
+    assert not eventmemo._PIECES
+    assert not charts_memo._KEPT
+    assert not pagekeys._MEMORY["pages"]
     (snapshot,) = (cache / "timeline" / "models").glob("*.pickle")
     with snapshot.open("rb") as stream:
         pickle.load(stream)  # the model

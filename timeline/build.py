@@ -91,10 +91,12 @@ def load_model(
     and only the events they hold are made. Without `on_disk` (serve's builds), nothing is kept on disk. A
     command-line build of more than memories.KEPT_UP_TO content files reads everything, and keeps only the model."""
     from timeline.digests import file_digests
-    from timeline.memories import KEPT_UP_TO
+    from timeline.memories import KEPT_UP_TO, keep_nothing
     from timeline.snapshot import keep_in_process, load_snapshot, recent_model, take_newest
 
     patched = not on_disk or len(file_digests(content).seen) <= KEPT_UP_TO  # past that, the memory is not spared
+    if not patched:
+        keep_nothing()
     if key:
         progress.update("loading the kept model")
         with cycle_collector_paused():

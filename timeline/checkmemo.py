@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from timeline.memories import keeping
+
 FORMAT = 2
 EventKey = tuple[str, str, str]  # event id, display path, digest of the file's bytes
 _STATE: dict[str, Any] = {}  # what each user of this memory keeps, by its name
@@ -24,8 +26,9 @@ def slot(name: str) -> Any:
 
 
 def keep(name: str, value: Any) -> None:
-    """Keep `value` (plain data) under `name` for the next run."""
-    _STATE[name] = value
+    """Keep `value` (plain data) under `name` for the next run (unless this process keeps nothing: see memories)."""
+    if keeping():
+        _STATE[name] = value
 
 
 def last_made(name: str) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
 from timeline import __version__
+from timeline.memories import keeping
 from timeline.model import Event, Timeline
 
 T = TypeVar("T")
@@ -24,7 +25,7 @@ _SHARED = {"digest": ""}
 
 def _pieces(kind: str, timeline: Timeline) -> dict[Hashable, tuple[str, Any]] | None:
     """The pieces of `kind` kept for the shared content of `timeline`; None when it cannot be told (no digest)."""
-    if not timeline.shared_digest:  # a model made in code: nothing tells its content from another's
+    if not timeline.shared_digest or not keeping():  # a model made in code: its content is not told from another's
         return None
     if timeline.shared_digest != _SHARED["digest"]:
         _PIECES.clear()

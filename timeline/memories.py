@@ -24,6 +24,20 @@ MODULES = (  # the modules whose memories are kept
 KEPT_UP_TO = 25_000  # events (content files): past this, a command-line build keeps nothing but the model, as
 # what the content was read from and the pieces would take more memory than a 100,000-event build has (2 GiB)
 
+_KEEPING = {"on": True}
+
+
+def keeping() -> bool:
+    """Whether the memories are to keep what they find, for a later build."""
+    return _KEEPING["on"]
+
+
+def keep_nothing() -> None:
+    """From now on, in this process, the memories keep nothing: a build that keeps only its model (see KEPT_UP_TO)
+    would only pay for them in memory."""
+    _KEEPING["on"] = False
+
+
 States = dict[str, dict[Any, Any]]  # module -> its state
 Change = dict[str, tuple[dict[Any, Any], list[Any]]]  # module -> (entries set, keys dropped)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from timeline import __version__
 from timeline.files import files_under
+from timeline.memories import keeping
 from timeline.model import Actor, Episode, Event, Page, Place, Site, Source, Tag, Timeline
 from timeline.pages import Month, PageSpec
 from timeline.parsecache import stat_key
@@ -84,7 +85,8 @@ def page_key(page: PageSpec, build: str, all_events: str) -> str:
             _MEMORY.update(build=build, pages={})
         known = _MEMORY["pages"].get(page.path)
         key = known[1] if known is not None and known[0] == made_of else _page_key(page, build, all_events)
-        _MEMORY["pages"][page.path] = (made_of, key)
+        if keeping():
+            _MEMORY["pages"][page.path] = (made_of, key)
     _LAST[page.path] = (page, used, key)
     return key
 

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from operator import attrgetter
 from typing import Any, TypeVar
 
+from timeline.memories import keeping
 from timeline.model import Event, Timeline
 
 T = TypeVar("T")
@@ -55,7 +56,7 @@ def drawing(group: str, timeline: Timeline) -> Iterator[Round]:
     """A round of drawing for `group`; when it ends, the group keeps only what this round drew or took."""
     drawn = Round(_KEPT.get(group, {}), timeline.shared_digest)
     yield drawn
-    if timeline.shared_digest:
+    if timeline.shared_digest and keeping():
         _KEPT[group] = drawn.now
 
 
