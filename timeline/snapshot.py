@@ -13,7 +13,7 @@ file holds two parts, read one at a time:
    model.build_timeline) and reuses what the memories hold.
 
 After such a build, what changed since the snapshot (the event files read again, the memories added) is kept
-beside it in a small delta file, taken back with it, until it outgrows a share of the whole; then the snapshot
+beside it in a small delta file, taken back with it, until it outgrows a tenth of the whole; then the snapshot
 is written afresh. Only the newest few are kept; like the rest of the cache folder they may be deleted at any
 time, and a file that cannot be read is ignored.
 """
@@ -43,7 +43,8 @@ if TYPE_CHECKING:
 
 FORMAT = 2
 KEEP = 2  # snapshots kept: the last build's and the one before, for a branch switched back and forth
-DELTA_SHARE = 0.05  # a delta past this share of the events (and at least DELTA_LEAST entries) rewrites the snapshot
+DELTA_SHARE = 0.1  # a delta past this share of the snapshot's entries (events and memories; and at least
+# DELTA_LEAST) rewrites the snapshot
 DELTA_LEAST = 200
 _IN_PROCESS: dict[tuple[Path, str], tuple[Timeline, list[Diagnostic]]] = {}  # the last model made or loaded here
 _UNREADABLE = (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError, IndexError)
@@ -231,7 +232,8 @@ def _keep_delta(taken: _Taken, states: dict[str, Any]) -> bool:
     events = {index: read for index, read in enumerate(taken.record.events) if read is not taken.events[index]}
     change = memories.changes(taken.memories, states)
 
-    if len(events) + memories.size(change) > max(DELTA_LEAST, DELTA_SHARE * len(taken.events)):
+    entries = len(taken.events) + sum(len(state) for state in taken.memories.values())
+    if len(events) + memories.size(change) > max(DELTA_LEAST, DELTA_SHARE * entries):
         return False
     folder = _folder()
     try:
