@@ -3,8 +3,9 @@
 Parsing and compiling the theme's templates costs about 0.3 s, paid by every render worker of every build, and
 by every `serve` build. Jinja's own bytecode cache keeps each compiled template by its name and file, and checks
 the source's checksum before using it. It is kept in this process (for `serve`) and in the user's cache folder,
-in a folder named after the code that compiles templates (templatecode.py and Jinja's version), so that a change
-to either compiles afresh. Like the rest of the cache folder it may be deleted at any time.
+in a folder named after the code that compiles templates (templatecode.py, the environment's settings in
+render.py, and Jinja's version), so that a change to any of them compiles afresh. Like the rest of the cache
+folder it may be deleted at any time.
 """
 
 from __future__ import annotations
@@ -49,8 +50,11 @@ class KeptTemplates(FileSystemBytecodeCache):
 
 @cache
 def _compiler_version() -> str:
-    source = (Path(__file__).parent / "templatecode.py").read_bytes()
-    return hashlib.sha256(source + jinja2.__version__.encode()).hexdigest()[:16]
+    """What compiled code depends on beyond a template's source: the code generator (templatecode.py), the
+    environment's settings (render.py: trim_blocks, autoescape, …) and Jinja itself."""
+    package = Path(__file__).parent
+    sources = b"".join((package / name).read_bytes() for name in ("templatecode.py", "render.py"))
+    return hashlib.sha256(sources + jinja2.__version__.encode()).hexdigest()[:16]
 
 
 _KEPT: dict[Path, KeptTemplates] = {}
