@@ -94,8 +94,12 @@ def test_edits_gather_in_the_delta_until_shared_content_changes(tmp_path: Path) 
     (snapshot,) = _kept(cache)
     _edit(project, EVENT, "title: ", "title: Edited — ")
     _build(project, cache)
+    for converted in (cache / "timeline").glob("parsed-*"):
+        shutil.rmtree(converted)  # shows what the next build reads
     _edit(project, OTHER, "title: ", "title: Also edited — ")
     reported = _build(project, cache)
+    (converted,) = (cache / "timeline").glob("parsed-*")
+    assert [p.name for p in converted.iterdir()] == ["2025_2025-06.pickle"]  # the first edit came from the delta
     assert _kept(cache) == [snapshot.replace(".pickle", ".delta"), snapshot]
     site = project / "site" / "events"
     assert "Edited — " in (site / EVENT.stem / "index.html").read_text(encoding="utf-8")  # the first edit stays

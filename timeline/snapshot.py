@@ -27,6 +27,7 @@ import os
 import pickle
 import sys
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from timeline.content import EventRead, LoadRecord
     from timeline.model import Timeline
 
-FORMAT = 2
+FORMAT = 3
 KEEP = 2  # snapshots kept: the last build's and the one before, for a branch switched back and forth
 DELTA_SHARE = 0.1  # a delta past this share of the snapshot's entries (events and memories; and at least
 # DELTA_LEAST) rewrites the snapshot
@@ -144,7 +145,8 @@ class _Taken:
     """The snapshot a build started from, as it was in its file (before its delta), to tell what changed since."""
 
     key: str
-    identity: tuple[int, int, int]
+    identity: tuple[int, int]  # of its file, to tell it was not replaced since
+    token: str  # named by its delta
     record: LoadRecord
     events: list[EventRead]
     memories: dict[str, Any]
@@ -172,12 +174,12 @@ def take_newest(content: Path) -> None:
             model = _model_part(stream)
             if model is None:
                 return
-            whose, record, states = pickle.load(stream)
+            whose, token, record, states = pickle.load(stream)
     except _UNREADABLE:
         return
     if whose != _whose(content):
         return
-    taken = _Taken(newest.stem, identity, record, list(record.events), {n: dict(s) for n, s in states.items()})
+    taken = _Taken(newest.stem, identity, token, record, list(record.events), {n: dict(s) for n, s in states.items()})
     _apply_delta(newest.with_suffix(".delta"), taken, states)
     _remember(newest.stem, *model)
     adopt_record(content, record)
@@ -192,7 +194,7 @@ def _apply_delta(file: Path, taken: _Taken, states: dict[str, Any]) -> None:
             version, identity, events, change = pickle.load(stream)
     except _UNREADABLE:
         return
-    if version != FORMAT or identity != taken.identity:
+    if version != FORMAT or identity != taken.token:
         return
     for index, read in events.items():
         if index < len(taken.record.events) and taken.record.events[index].job == read.job:
@@ -214,7 +216,8 @@ def keep_snapshot(content: Path, key: str, timeline: Timeline, items: list[Any],
         with os.fdopen(handle, "wb") as stream:
             pickle.dump((FORMAT, _code_digest(), timeline, list(items)), stream, protocol=pickle.HIGHEST_PROTOCOL)
             if record is not None:
-                pickle.dump((_whose(content), record, states), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                token = uuid.uuid4().hex  # what its deltas name it by
+                pickle.dump((_whose(content), token, record, states), stream, protocol=pickle.HIGHEST_PROTOCOL)
         with contextlib.suppress(FileNotFoundError):
             (folder / f"{key}.delta").unlink()
         os.replace(temporary, folder / f"{key}.pickle")
@@ -231,7 +234,6 @@ def _keep_delta(taken: _Taken, states: dict[str, Any]) -> bool:
     """Write what changed since `taken` beside its snapshot; False when that is too much, or cannot be done."""
     events = {index: read for index, read in enumerate(taken.record.events) if read is not taken.events[index]}
     change = memories.changes(taken.memories, states)
-
     entries = len(taken.events) + sum(len(state) for state in taken.memories.values())
     if len(events) + memories.size(change) > max(DELTA_LEAST, DELTA_SHARE * entries):
         return False
@@ -242,7 +244,7 @@ def _keep_delta(taken: _Taken, states: dict[str, Any]) -> bool:
                 return False  # replaced by another build since
         handle, temporary = tempfile.mkstemp(prefix=".delta-", dir=folder)
         with os.fdopen(handle, "wb") as stream:
-            pickle.dump((FORMAT, taken.identity, events, change), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((FORMAT, taken.token, events, change), stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, folder / f"{taken.key}.delta")
         os.utime(folder / f"{taken.key}.pickle")  # the newest again, for the next build to start from
     except (OSError, pickle.PicklingError, RecursionError):
@@ -250,5 +252,6 @@ def _keep_delta(taken: _Taken, states: dict[str, Any]) -> bool:
     return True
 
 
-def _identity(info: os.stat_result) -> tuple[int, int, int]:
-    return (info.st_ino, info.st_size, info.st_mtime_ns)
+def _identity(info: os.stat_result) -> tuple[int, int]:
+    """A snapshot file's identity: not its time, which a delta's writing sets (see _keep_delta)."""
+    return (info.st_ino, info.st_size)
